@@ -1,0 +1,17 @@
+from django.urls import include, path
+from rest_framework.routers import DefaultRouter, SimpleRouter
+
+from bargaining.api.views import NegotiationViewSet, ProposalViewSet, RepresentativeViewSet, SessionViewSet
+
+router = DefaultRouter()
+router.register("negotiations", NegotiationViewSet, basename="negotiation")
+
+nested = SimpleRouter()
+nested.register("representatives", RepresentativeViewSet, basename="representative")
+nested.register("sessions", SessionViewSet, basename="session")
+nested.register("proposals", ProposalViewSet, basename="proposal")
+
+urlpatterns = [
+    path("", include(router.urls)),
+    path("negotiations/<int:negotiation_pk>/", include(nested.urls)),
+]

@@ -1,0 +1,231 @@
+"""The negotiation's life: request (R1), answer, rounds, suspension (R5), conclusion."""
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from simple_history.utils import bulk_create_with_history
+
+from bargaining.errors import InvalidProposal, TransitionForbidden
+from bargaining.models import AgreedPosition, Negotiation, NegotiationStatus, Side
+from bargaining.services.permissions import require_negotiator, require_side
+from contracts.models import Enterprise
+from contracts.rules.deadlines import deadline_after
+from contracts.rules.decisions import RuleRef
+from contracts.terms import ClauseCategory, term_params_validate
+
+S = NegotiationStatus
+
+# action -> (statuses it may start from, human name of the action)
+TRANSITIONS: dict[str, tuple[frozenset[str], Any]] = {
+    "request": (frozenset({S.DRAFT}), gettext_lazy("record a consultation request")),
+    "respond": (frozenset({S.REQUESTED}), gettext_lazy("answer the request")),
+    "open_rounds": (frozenset({S.PREPARING}), gettext_lazy("start consultation rounds")),
+    "hold_round": (frozenset({S.PREPARING, S.IN_ROUNDS}), gettext_lazy("hold a consultation round")),
+    "propose": (frozenset({S.IN_ROUNDS}), gettext_lazy("table a proposal")),
+    "suspend": (frozenset({S.IN_ROUNDS}), gettext_lazy("suspend the talks")),
+    "resume": (frozenset({S.SUSPENDED}), gettext_lazy("resume the talks")),
+    "conclude": (frozenset({S.IN_ROUNDS}), gettext_lazy("conclude the talks")),
+}
+
+
+def negotiation_check_transition(*, negotiation: Negotiation, action: str) -> None:
+    """A move the current status does not allow is refused (409) with the reason."""
+    allowed_from, label = TRANSITIONS[action]
+    if negotiation.status not in allowed_from:
+        raise TransitionForbidden(
+            _("Cannot %(action)s: the negotiation is %(status)s.")
+            % {"action": label, "status": negotiation.get_status_display()},
+            extra={"action": action, "status": negotiation.status, "allowed_from": sorted(allowed_from)},
+        )
+
+
+def _locked(negotiation: Negotiation) -> Negotiation:
+    return Negotiation.objects.select_for_update().get(pk=negotiation.pk)
+
+
+def negotiation_reply_deadline(*, negotiation: Negotiation) -> RuleRef:
+    """R1: the answer is due N days (or working days, by pack) after receipt, counted under R16."""
+    pack = negotiation.enterprise.pack
+    deadline = deadline_after(
+        negotiation.request_received_on, pack.reply_days, pack=pack, working_days=pack.reply_in_working_days
+    )
+    unit = _("working days") if pack.reply_in_working_days else _("days")
+    detail = _("Answer within %(n)s %(unit)s of receipt; the day of receipt is not counted.") % {
+        "n": pack.reply_days,
+        "unit": unit,
+    }
+    if deadline.moved:
+        detail += " " + _("The last day falls on a rest day or holiday, so it moves to the next working day (R16).")
+    if not deadline.calendar_known:
+        detail += " " + _(
+            "The official holiday calendar for that year is not yet published: only weekends were counted as rest days."
+        )
+    return RuleRef(
+        rule="R1",
+        pack=pack.code,
+        detail=detail,
+        params={
+            "days": pack.reply_days,
+            "working_days": pack.reply_in_working_days,
+            "due": deadline.due.isoformat(),
+            "nominal_due": deadline.nominal.isoformat(),
+            "calendar_known": deadline.calendar_known,
+        },
+    )
+
+
+@transaction.atomic
+def negotiation_create(*, user, enterprise: Enterprise, title: str, kind: str) -> Negotiation:
+    """Open a negotiation file for an enterprise."""
+    require_negotiator(user=user, enterprise=enterprise)
+    return Negotiation.objects.create(enterprise=enterprise, title=title, kind=kind)
+
+
+@transaction.atomic
+def negotiation_request(
+    *, user, negotiation: Negotiation, requested_by: str, received_on: dt.date, text: str = ""
+) -> Negotiation:
+    """R1: record a written consultation request and when the answer is due."""
+    negotiation = _locked(negotiation)
+    require_side(user=user, enterprise=negotiation.enterprise, side=requested_by)
+    negotiation_check_transition(negotiation=negotiation, action="request")
+    negotiation.requested_by = requested_by
+    negotiation.request_received_on = received_on
+    negotiation.request_text = text
+    rule = negotiation_reply_deadline(negotiation=negotiation)
+    negotiation.reply_due = dt.date.fromisoformat(rule.params["due"])
+    negotiation.reply_rule = rule.as_dict()
+    negotiation.status = S.REQUESTED
+    negotiation.save()
+    return negotiation
+
+
+@transaction.atomic
+def negotiation_respond(
+    *, user, negotiation: Negotiation, accepted: bool, responded_on: dt.date | None = None, text: str = ""
+) -> Negotiation:
+    """R1: the side that received the request answers it in writing."""
+    negotiation = _locked(negotiation)
+    negotiation_check_transition(negotiation=negotiation, action="respond")
+    require_side(user=user, enterprise=negotiation.enterprise, side=Side(negotiation.requested_by).other)
+    responded_on = responded_on or timezone.localdate()
+    if responded_on < negotiation.request_received_on:
+        raise InvalidProposal(
+            _("The answer cannot predate the request (received on %(date)s).")
+            % {"date": negotiation.request_received_on.isoformat()},
+            code="answer_before_request",
+        )
+    negotiation.responded_on = responded_on
+    negotiation.accepted = accepted
+    negotiation.response_text = text
+    negotiation.status = S.PREPARING if accepted else S.DECLINED
+    negotiation.save()
+    return negotiation
+
+
+@transaction.atomic
+def negotiation_suspend(
+    *, user, negotiation: Negotiation, next_meeting_at: dt.datetime, next_meeting_location: str, reason: str = ""
+) -> Negotiation:
+    """R5: talks are suspended by agreement, with the next time and place on record."""
+    negotiation = _locked(negotiation)
+    require_negotiator(user=user, enterprise=negotiation.enterprise)
+    negotiation_check_transition(negotiation=negotiation, action="suspend")
+    pack = negotiation.enterprise.pack
+    if pack.suspension_max_days is not None:
+        limit = timezone.now() + dt.timedelta(days=pack.suspension_max_days)
+        if next_meeting_at > limit:
+            raise InvalidProposal(
+                _("In this region talks may be suspended for at most %(n)s days (R5).")
+                % {"n": pack.suspension_max_days},
+                code="suspension_too_long",
+                extra={"rule": RuleRef(rule="R5", pack=pack.code).as_dict()},
+            )
+    negotiation.next_meeting_at = next_meeting_at
+    negotiation.next_meeting_location = next_meeting_location
+    negotiation.suspension_reason = reason
+    negotiation.status = S.SUSPENDED
+    negotiation.save()
+    return negotiation
+
+
+@transaction.atomic
+def negotiation_resume(*, user, negotiation: Negotiation) -> Negotiation:
+    """Talks go on after a suspension (R5)."""
+    negotiation = _locked(negotiation)
+    require_negotiator(user=user, enterprise=negotiation.enterprise)
+    negotiation_check_transition(negotiation=negotiation, action="resume")
+    negotiation.status = S.IN_ROUNDS
+    negotiation.save()
+    return negotiation
+
+
+def _converged_positions(negotiation: Negotiation) -> list[dict[str, Any]]:
+    from bargaining.selectors import negotiation_gap
+
+    return [
+        {
+            "clause_category": topic["clause_category"],
+            "term_kind": topic["term_kind"],
+            "params": topic["union"]["params"],
+            "text": topic["union"]["text"] or topic["employer"]["text"],
+        }
+        for topic in negotiation_gap(negotiation=negotiation)
+        if topic["agreed"]
+    ]
+
+
+@transaction.atomic
+def negotiation_conclude(
+    *, user, negotiation: Negotiation, positions: list[dict[str, Any]] | None = None
+) -> Negotiation:
+    """Conclude the talks and record the agreed positions the contract draft is built from.
+
+    Without explicit positions, the topics on which both sides' latest proposals are
+    identical are taken. Every round's minutes must be signed by both chiefs first (R4).
+    """
+    negotiation = _locked(negotiation)
+    require_negotiator(user=user, enterprise=negotiation.enterprise)
+    negotiation_check_transition(negotiation=negotiation, action="conclude")
+    unsigned = [s.round_no for s in negotiation.sessions.all() if not s.is_signed]
+    if unsigned:
+        raise TransitionForbidden(
+            _("The minutes of round(s) %(rounds)s are not yet signed by both chief representatives.")
+            % {"rounds": ", ".join(map(str, unsigned))},
+            code="minutes_unsigned",
+            extra={"rounds": unsigned, "rule": RuleRef(rule="R4", pack=negotiation.enterprise.rule_pack).as_dict()},
+        )
+    if positions is None:
+        positions = _converged_positions(negotiation)
+    if not positions:
+        raise InvalidProposal(
+            _("There is no agreed position to conclude on: name the agreed positions."), code="nothing_agreed"
+        )
+    seen: set[tuple[str, str]] = set()
+    rows = []
+    for index, position in enumerate(positions):
+        category, kind = position["clause_category"], position.get("term_kind") or ""
+        if category not in ClauseCategory.values:
+            raise InvalidProposal(_("Unknown clause category."), extra={"index": index})
+        if (category, kind) in seen:
+            raise InvalidProposal(_("The same topic is agreed twice."), code="duplicate_topic", extra={"index": index})
+        seen.add((category, kind))
+        params = term_params_validate(kind=kind, params=position.get("params")) if kind else {}
+        rows.append(
+            AgreedPosition(
+                negotiation=negotiation,
+                clause_category=category,
+                term_kind=kind,
+                params=params,
+                text=position.get("text", ""),
+            )
+        )
+    bulk_create_with_history(rows, AgreedPosition)
+    negotiation.status = S.CONCLUDED
+    negotiation.concluded_on = timezone.localdate()
+    negotiation.save()
+    return negotiation

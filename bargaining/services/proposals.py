@@ -1,0 +1,59 @@
+"""Proposals: each side's typed position on a topic, round by round."""
+
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from bargaining.errors import InvalidProposal, MinutesSigned
+from bargaining.models import ConsultationSession, Negotiation, Proposal
+from bargaining.services.negotiations import negotiation_check_transition
+from bargaining.services.permissions import require_side
+from contracts.terms import TERM_KINDS, ClauseCategory, term_params_validate
+
+
+@transaction.atomic
+def proposal_create(
+    *,
+    user,
+    negotiation: Negotiation,
+    session: ConsultationSession,
+    side: str,
+    clause_category: str,
+    term_kind: str = "",
+    params: dict[str, Any] | None = None,
+    text: str = "",
+) -> Proposal:
+    """Table one side's position in a round; typed params must fit the term kind's schema."""
+    require_side(user=user, enterprise=negotiation.enterprise, side=side)
+    negotiation_check_transition(negotiation=negotiation, action="propose")
+    if session.negotiation_id != negotiation.pk:
+        raise InvalidProposal(_("The round belongs to another negotiation."), code="foreign_session")
+    if session.is_signed:
+        raise MinutesSigned(
+            _("Round %(n)s is closed: its minutes are signed.") % {"n": session.round_no}, code="minutes_signed"
+        )
+    if clause_category not in ClauseCategory.values:
+        raise InvalidProposal(_("Unknown clause category."), code="unknown_category")
+    if term_kind:
+        params = term_params_validate(kind=term_kind, params=params)
+    elif params:
+        raise InvalidProposal(_("Parameters need a term kind."), code="params_without_term_kind")
+    elif not text.strip():
+        raise InvalidProposal(_("A proposal needs a term or a text."), code="empty_proposal")
+    if term_kind and TERM_KINDS[term_kind].category != clause_category:
+        raise InvalidProposal(
+            _("The term kind “%(kind)s” belongs to the category “%(category)s”.")
+            % {"kind": term_kind, "category": ClauseCategory(TERM_KINDS[term_kind].category).label},
+            code="term_kind_category_mismatch",
+        )
+    return Proposal.objects.create(
+        negotiation=negotiation,
+        session=session,
+        side=side,
+        clause_category=clause_category,
+        term_kind=term_kind,
+        params=params or {},
+        text=text,
+        created_by=user,
+    )

@@ -1,0 +1,3 @@
+from contracts.models.enterprises import Enterprise, Federation, Membership, Role
+
+__all__ = ["Enterprise", "Federation", "Membership", "Role"]

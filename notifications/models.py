@@ -1,0 +1,1 @@
+"""Alerts and their e-mail deliveries (delivered in the notifications step)."""
