@@ -166,7 +166,7 @@ CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem://"):
     # kombu's filesystem transport: no server, messages are files in one folder that
     # every process on this machine shares. Its folders must exist before use.
-    _broker_dir = VAR_DIR / "broker"
+    _broker_dir = Path(env.str("CONCORD_BROKER_DIR", default=str(VAR_DIR / "broker")))
     for _sub in ("queue", "processed", "control"):
         (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {

@@ -25,10 +25,12 @@ def proposal_create(
     text: str = "",
 ) -> Proposal:
     """Table one side's position in a round; typed params must fit the term kind's schema."""
+    negotiation = Negotiation.objects.select_for_update().get(pk=negotiation.pk)
     require_side(user=user, enterprise=negotiation.enterprise, side=side)
     negotiation_check_transition(negotiation=negotiation, action="propose")
     if session.negotiation_id != negotiation.pk:
         raise InvalidProposal(_("The round belongs to another negotiation."), code="foreign_session")
+    session.refresh_from_db()
     if session.is_signed:
         raise MinutesSigned(
             _("Round %(n)s is closed: its minutes are signed.") % {"n": session.round_no}, code="minutes_signed"

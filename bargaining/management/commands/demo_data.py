@@ -1,0 +1,177 @@
+"""Load a small, living demo: one federation, two enterprises, a negotiation three
+rounds in, and logins to look around with. Safe to run twice."""
+
+import datetime as dt
+import os
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+
+from bargaining.models import Side
+from bargaining.services import negotiations, proposals, representatives, sessions
+from contracts.models import Enterprise, Federation, Membership, Role
+
+FEDERATION = "浦东新区总工会"
+
+
+class Command(BaseCommand):
+    help = "Load the demo data set and print the demo logins."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--password", default=os.environ.get("DEMO_PASSWORD", "concord-demo"), help="password of the demo logins"
+        )
+
+    def handle(self, *args, password: str, **options):
+        if Federation.objects.filter(name=FEDERATION).exists():
+            self.stdout.write("Demo data already loaded.")
+        else:
+            with transaction.atomic():
+                self._load(password)
+            self.stdout.write(self.style.SUCCESS("Demo data loaded."))
+        users = get_user_model().objects.filter(username__startswith="demo").order_by("username")
+        self.stdout.write("")
+        self.stdout.write(self.style.WARNING("Demo logins (password: %s):" % password))
+        for user in users:
+            token, _ = Token.objects.get_or_create(user=user)
+            roles = ", ".join(sorted({m.get_role_display() for m in user.memberships.all()}))
+            self.stdout.write(f"  {user.username:<18} {roles}")
+            self.stdout.write(f"  {'':<18} API: Authorization: Token {token.key}")
+        self.stdout.write("")
+
+    def _user(self, username: str, password: str, name: str):
+        user = get_user_model().objects.create_user(username=username, password=password, first_name=name)
+        return user
+
+    def _load(self, password: str) -> None:
+        federation = Federation.objects.create(name=FEDERATION)
+        machinery = Enterprise.objects.create(
+            name="东方精密机械有限公司",
+            union_name="东方精密机械有限公司工会",
+            federation=federation,
+            rule_pack="shanghai",
+            local_minimum_wage="2740.00",
+            local_minimum_wage_since=dt.date(2025, 7, 1),
+        )
+        textiles = Enterprise.objects.create(
+            name="华南纺织有限公司",
+            union_name="华南纺织有限公司工会",
+            federation=federation,
+            rule_pack="national",
+            local_minimum_wage="2500.00",
+            local_minimum_wage_since=dt.date(2025, 3, 1),
+        )
+        demo = self._user("demo", password, "王丽")
+        employer = self._user("demo-employer", password, "陈刚")
+        officer = self._user("demo-federation", password, "刘敏")
+        for role in (Role.UNION_NEGOTIATOR, Role.UNION_LEADER, Role.ADMIN):
+            Membership.objects.create(user=demo, enterprise=machinery, role=role)
+        Membership.objects.create(user=demo, enterprise=textiles, role=Role.UNION_NEGOTIATOR)
+        Membership.objects.create(user=employer, enterprise=machinery, role=Role.EMPLOYER_NEGOTIATOR)
+        Membership.objects.create(user=employer, enterprise=textiles, role=Role.EMPLOYER_NEGOTIATOR)
+        Membership.objects.create(user=officer, federation=federation, role=Role.FEDERATION_OFFICER)
+
+        today = timezone.localdate()
+        talks = negotiations.negotiation_create(
+            user=demo, enterprise=machinery, title="2027年度工资专项集体协商", kind="wages"
+        )
+        negotiations.negotiation_request(
+            user=demo,
+            negotiation=talks,
+            requested_by=Side.UNION,
+            received_on=today - dt.timedelta(days=45),
+            text="工会提出就2027年度工资调整进行集体协商。",
+        )
+        negotiations.negotiation_respond(
+            user=employer, negotiation=talks, accepted=True, responded_on=today - dt.timedelta(days=38)
+        )
+        team = {
+            Side.UNION: [("王丽", demo, True, False), ("赵强", None, False, False), ("孙红", None, False, True)],
+            Side.EMPLOYER: [
+                ("陈刚", employer, True, False),
+                ("李伟", None, False, False),
+                ("周芳", None, False, False),
+            ],
+        }
+        members = {}
+        for side, people in team.items():
+            actor = demo if side == Side.UNION else employer
+            for name, login, chief, external in people:
+                members[name] = representatives.representative_add(
+                    user=actor,
+                    negotiation=talks,
+                    side=side,
+                    name=name,
+                    user_id=login.pk if login else None,
+                    is_chief=chief,
+                    is_external=external,
+                    position="外部专家" if external else "",
+                )
+        rounds = [
+            ("公司三楼会议室", {"amount": "2900"}, {"amount": "2750"}, "8", "3", True),
+            ("工会活动中心", {"amount": "2850"}, {"amount": "2800"}, "6", "4", True),
+            ("公司三楼会议室", {"amount": "2850"}, {"amount": "2850"}, "5", "5", False),
+        ]
+        for number, (place, union_wage, employer_wage, union_pct, employer_pct, signed) in enumerate(rounds, 1):
+            session = sessions.session_create(
+                user=demo,
+                negotiation=talks,
+                held_at=timezone.now() - dt.timedelta(days=30 - 10 * number),
+                location=place,
+                attendees=list(members.values()),
+                agenda=["最低工资标准", "年度工资增幅", "发薪日"],
+                minutes=f"第{number}轮协商：双方就最低工资标准和年度工资增幅交换意见。",
+            )
+            for side, actor, wage, pct in (
+                (Side.UNION, demo, union_wage, union_pct),
+                (Side.EMPLOYER, employer, employer_wage, employer_pct),
+            ):
+                proposals.proposal_create(
+                    user=actor,
+                    negotiation=talks,
+                    session=session,
+                    side=side,
+                    clause_category="pay",
+                    term_kind="min_monthly_wage",
+                    params=wage,
+                    text=f"最低月工资不低于{wage['amount']}元。",
+                )
+                proposals.proposal_create(
+                    user=actor,
+                    negotiation=talks,
+                    session=session,
+                    side=side,
+                    clause_category="pay",
+                    term_kind="wage_increase_pct",
+                    params={"percent": pct, "reference_period": str(today.year)},
+                    text=f"职工平均工资增长{pct}%。",
+                )
+            if number == 1:
+                for side, actor in ((Side.UNION, demo), (Side.EMPLOYER, employer)):
+                    proposals.proposal_create(
+                        user=actor,
+                        negotiation=talks,
+                        session=session,
+                        side=side,
+                        clause_category="pay",
+                        term_kind="pay_day",
+                        params={"day": 10 if side == Side.UNION else 15},
+                        text="每月发薪日。",
+                    )
+            if signed:
+                sessions.session_sign(user=demo, session=session)
+                sessions.session_sign(user=employer, session=session)
+
+        pending = negotiations.negotiation_create(
+            user=demo, enterprise=textiles, title="2027年度集体合同续签协商", kind="general"
+        )
+        negotiations.negotiation_request(
+            user=demo,
+            negotiation=pending,
+            requested_by=Side.UNION,
+            received_on=today - dt.timedelta(days=12),
+            text="工会书面提出续签集体合同的协商要求。",
+        )
