@@ -3,6 +3,7 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.authtoken.views import obtain_auth_token
 
 from config import health
 
@@ -10,6 +11,7 @@ api_v1 = [
     path("", include("contracts.api.urls")),
     path("", include("bargaining.api.urls")),
     path("health/", health.HealthView.as_view(), name="health"),
+    path("auth/token/", obtain_auth_token, name="auth-token"),
 ]
 
 urlpatterns = [

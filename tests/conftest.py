@@ -57,9 +57,7 @@ def employer_user(enterprise, make_member):
 @pytest.fixture
 def staffed_negotiation(enterprise, union_user, employer_user):
     """An accepted negotiation with three representatives a side, each chief linked to a login."""
-    negotiation = NegotiationFactory(
-        enterprise=enterprise, status=NegotiationStatus.PREPARING, requested_by=Side.UNION
-    )
+    negotiation = NegotiationFactory(enterprise=enterprise, status=NegotiationStatus.PREPARING, requested_by=Side.UNION)
     RepresentativeFactory(negotiation=negotiation, side=Side.UNION, is_chief=True, user=union_user, name="Union chief")
     RepresentativeFactory.create_batch(2, negotiation=negotiation, side=Side.UNION)
     RepresentativeFactory(

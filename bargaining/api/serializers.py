@@ -20,6 +20,7 @@ class ProblemSerializer(serializers.Serializer):
     code = serializers.CharField()
     message = serializers.CharField()
     rule = serializers.CharField()
+    article = serializers.CharField()
     side = serializers.CharField()
 
 

@@ -13,7 +13,7 @@ from bargaining.errors import InvalidRepresentative, RepresentationIncomplete
 from bargaining.models import Negotiation, NegotiationStatus, Representative, Side
 from bargaining.services.permissions import require_side
 from contracts.rules.deadlines import deadline_after
-from contracts.rules.decisions import RuleRef
+from contracts.rules.decisions import RuleRef, article
 
 CLOSED = {NegotiationStatus.CONCLUDED, NegotiationStatus.DECLINED}
 
@@ -26,7 +26,13 @@ class Problem:
     side: str = ""
 
     def as_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "message": self.message, "rule": self.rule, "side": self.side}
+        return {
+            "code": self.code,
+            "message": self.message,
+            "rule": self.rule,
+            "article": article(self.rule),
+            "side": self.side,
+        }
 
 
 def _same_person_key(representative: Representative) -> str:

@@ -1,8 +1,14 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from contracts.api.enterprises import EnterpriseViewSet
+from contracts.api.reference import RulePackListView, TermKindListView
 
 router = SimpleRouter()
 router.register("enterprises", EnterpriseViewSet, basename="enterprise")
 
-urlpatterns = router.urls
+urlpatterns = [
+    *router.urls,
+    path("rule-packs/", RulePackListView.as_view(), name="rule-packs"),
+    path("term-kinds/", TermKindListView.as_view(), name="term-kinds"),
+]

@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
 from bargaining.models import Side
@@ -27,16 +28,16 @@ class Command(BaseCommand):
 
     def handle(self, *args, password: str, **options):
         if Federation.objects.filter(name=FEDERATION).exists():
-            self.stdout.write("Demo data already loaded.")
+            self.stdout.write(_("Demo data already loaded."))
         else:
             with transaction.atomic():
                 self._load(password)
-            self.stdout.write(self.style.SUCCESS("Demo data loaded."))
+            self.stdout.write(self.style.SUCCESS(_("Demo data loaded.")))
         users = get_user_model().objects.filter(username__startswith="demo").order_by("username")
         self.stdout.write("")
-        self.stdout.write(self.style.WARNING("Demo logins (password: %s):" % password))
+        self.stdout.write(self.style.WARNING(_("Demo logins (password: %(password)s):") % {"password": password}))
         for user in users:
-            token, _ = Token.objects.get_or_create(user=user)
+            token, _created = Token.objects.get_or_create(user=user)
             roles = ", ".join(sorted({m.get_role_display() for m in user.memberships.all()}))
             self.stdout.write(f"  {user.username:<18} {roles}")
             self.stdout.write(f"  {'':<18} API: Authorization: Token {token.key}")
