@@ -44,7 +44,7 @@ test: lint
 # Rebuild the translation catalogues after changing strings (needs GNU gettext);
 # the compiled .mo files are committed so a fresh machine needs no gettext.
 messages: setup
-	$(BIN)/python manage.py makemessages --locale zh_Hans --ignore '.venv/*' --ignore 'var/*' --no-obsolete
+	$(BIN)/python manage.py makemessages --locale zh_Hans --ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*' --no-obsolete
 	$(BIN)/python manage.py compilemessages --locale zh_Hans --ignore '.venv/*'
 
 check-deploy: setup

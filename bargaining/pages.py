@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from bargaining import selectors
+from bargaining.services.negotiations import reply_rule_describe
 from bargaining.services.representatives import representation_problems, vacancy_fill_deadline
 
 
@@ -31,5 +32,6 @@ def negotiation_page(request, pk: int):
             "sessions": selectors.session_list(negotiation=negotiation),
             "gap": selectors.negotiation_gap(negotiation=negotiation),
             "today": timezone.localdate(),
+            "reply_rule": reply_rule_describe(negotiation.reply_rule),
         },
     )

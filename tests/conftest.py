@@ -1,9 +1,13 @@
 """Shared fixtures: API clients acting as users with roles, and a ready negotiation."""
 
+import datetime as dt
+
 import pytest
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from bargaining.models import NegotiationStatus, Side
+from bargaining.services.sessions import session_create, session_sign
 from contracts.models import Role
 from tests.factories import (
     EnterpriseFactory,
@@ -65,3 +69,59 @@ def staffed_negotiation(enterprise, union_user, employer_user):
     )
     RepresentativeFactory.create_batch(2, negotiation=negotiation, side=Side.EMPLOYER)
     return negotiation
+
+
+@pytest.fixture
+def session_client_for():
+    """An API client logged in through the session (as the web pages are), so the
+    history middleware sees the user."""
+
+    def make(user):
+        client = APIClient()
+        client.force_login(user)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def freeze_now(monkeypatch):
+    """Pin ``django.utils.timezone.now`` (and so ``localdate``) to an aware instant."""
+
+    def freeze(instant):
+        monkeypatch.setattr(timezone, "now", lambda: instant)
+        return instant
+
+    return freeze
+
+
+@pytest.fixture
+def negotiation_in_rounds(staffed_negotiation, union_user):
+    """The staffed negotiation after its first round (chaired by the union, minutes not yet signed)."""
+    session_create(
+        user=union_user,
+        negotiation=staffed_negotiation,
+        held_at=timezone.now() - dt.timedelta(days=1),
+        location="Room 1",
+        minutes="Round 1: both sides stated their positions.",
+    )
+    staffed_negotiation.refresh_from_db()
+    return staffed_negotiation
+
+
+@pytest.fixture
+def first_round(negotiation_in_rounds):
+    return negotiation_in_rounds.sessions.get(round_no=1)
+
+
+@pytest.fixture
+def sign_both(union_user, employer_user):
+    """Both chief representatives of the staffed negotiation sign a round's minutes."""
+
+    def sign(session):
+        session_sign(user=union_user, session=session)
+        session_sign(user=employer_user, session=session)
+        session.refresh_from_db()
+        return session
+
+    return sign

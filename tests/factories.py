@@ -6,7 +6,15 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from bargaining.models import ConsultationSession, Negotiation, NegotiationStatus, Proposal, Representative, Side
+from bargaining.models import (
+    AgreedPosition,
+    ConsultationSession,
+    Negotiation,
+    NegotiationStatus,
+    Proposal,
+    Representative,
+    Side,
+)
 from contracts.models import Enterprise, Federation, Membership, Role
 
 
@@ -88,3 +96,45 @@ class ProposalFactory(factory.django.DjangoModelFactory):
     clause_category = "pay"
     term_kind = "min_monthly_wage"
     params = factory.LazyFunction(lambda: {"amount": "3000"})
+
+
+class FederationOfficerFactory(factory.django.DjangoModelFactory):
+    """A federation officer's membership: scoped to a federation, not to an enterprise."""
+
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    federation = factory.SubFactory(FederationFactory)
+    enterprise = None
+    role = Role.FEDERATION_OFFICER
+
+
+class AgreedPositionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AgreedPosition
+
+    negotiation = factory.SubFactory(NegotiationFactory, status=NegotiationStatus.CONCLUDED)
+    clause_category = "pay"
+    term_kind = "min_monthly_wage"
+    params = factory.LazyFunction(lambda: {"amount": "3000"})
+
+
+def staff_side(negotiation, side, *, count=3, chief_user=None, external=0, chief=True, prefix=None):
+    """``count`` serving representatives on ``side``: the first is chief (linked to
+    ``chief_user``), the last ``external`` are outside experts."""
+    prefix = prefix or f"{side.capitalize()} rep"
+    members = []
+    for index in range(count):
+        is_chief = chief and index == 0
+        members.append(
+            RepresentativeFactory(
+                negotiation=negotiation,
+                side=side,
+                name=f"{prefix} {negotiation.pk}-{index + 1}",
+                is_chief=is_chief,
+                user=chief_user if is_chief else None,
+                is_external=index >= count - external,
+            )
+        )
+    return members

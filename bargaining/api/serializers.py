@@ -5,6 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from bargaining.models import AgreedPosition, ConsultationSession, Negotiation, Proposal, Representative
+from bargaining.services.negotiations import reply_rule_describe
 from bargaining.services.representatives import representation_problems, vacancy_fill_deadline
 
 
@@ -69,7 +70,7 @@ class NegotiationSerializer(serializers.ModelSerializer):
 
     def to_representation(self, negotiation):
         data = super().to_representation(negotiation)
-        data["reply_rule"] = negotiation.reply_rule or None
+        data["reply_rule"] = reply_rule_describe(negotiation.reply_rule)
         return data
 
 

@@ -47,35 +47,44 @@ def _locked(negotiation: Negotiation) -> Negotiation:
     return Negotiation.objects.select_for_update().get(pk=negotiation.pk)
 
 
-def negotiation_reply_deadline(*, negotiation: Negotiation) -> RuleRef:
-    """R1: the answer is due N days (or working days, by pack) after receipt, counted under R16."""
+def negotiation_reply_deadline(*, negotiation: Negotiation) -> dict[str, Any]:
+    """R1: the answer is due N days (or working days, by pack) after receipt, counted under R16.
+
+    Returns the decision's facts, stored on the negotiation; ``reply_rule_describe``
+    words them in the reader's language.
+    """
     pack = negotiation.enterprise.pack
     deadline = deadline_after(
         negotiation.request_received_on, pack.reply_days, pack=pack, working_days=pack.reply_in_working_days
     )
-    unit = _("working days") if pack.reply_in_working_days else _("days")
+    return {
+        "rule": "R1",
+        "pack": pack.code,
+        "days": pack.reply_days,
+        "working_days": pack.reply_in_working_days,
+        "due": deadline.due.isoformat(),
+        "nominal_due": deadline.nominal.isoformat(),
+        "calendar_known": deadline.calendar_known,
+    }
+
+
+def reply_rule_describe(facts: dict[str, Any]) -> dict[str, Any] | None:
+    """The stored R1 decision as people read it: rule, article, and why the date is what it is."""
+    if not facts:
+        return None
+    unit = _("working days") if facts["working_days"] else _("days")
     detail = _("Answer within %(n)s %(unit)s of receipt; the day of receipt is not counted.") % {
-        "n": pack.reply_days,
+        "n": facts["days"],
         "unit": unit,
     }
-    if deadline.moved:
+    if facts["due"] != facts["nominal_due"]:
         detail += " " + _("The last day falls on a rest day or holiday, so it moves to the next working day (R16).")
-    if not deadline.calendar_known:
+    if not facts["calendar_known"]:
         detail += " " + _(
             "The official holiday calendar for that year is not yet published: only weekends were counted as rest days."
         )
-    return RuleRef(
-        rule="R1",
-        pack=pack.code,
-        detail=detail,
-        params={
-            "days": pack.reply_days,
-            "working_days": pack.reply_in_working_days,
-            "due": deadline.due.isoformat(),
-            "nominal_due": deadline.nominal.isoformat(),
-            "calendar_known": deadline.calendar_known,
-        },
-    )
+    params = {key: value for key, value in facts.items() if key not in ("rule", "pack")}
+    return RuleRef(rule=facts["rule"], pack=facts["pack"], detail=detail, params=params).as_dict()
 
 
 @transaction.atomic
@@ -96,9 +105,9 @@ def negotiation_request(
     negotiation.requested_by = requested_by
     negotiation.request_received_on = received_on
     negotiation.request_text = text
-    rule = negotiation_reply_deadline(negotiation=negotiation)
-    negotiation.reply_due = dt.date.fromisoformat(rule.params["due"])
-    negotiation.reply_rule = rule.as_dict()
+    facts = negotiation_reply_deadline(negotiation=negotiation)
+    negotiation.reply_due = dt.date.fromisoformat(facts["due"])
+    negotiation.reply_rule = facts
     negotiation.status = S.REQUESTED
     negotiation.save()
     return negotiation

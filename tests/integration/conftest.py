@@ -1,0 +1,208 @@
+"""Fixtures that run real processes next to the test process: a Celery worker and headless Chromium.
+
+The worker uses the test database (so tests that use it need ``transactional_db`` or
+``django_db(transaction=True)``: it only sees committed rows), the same cache as the test
+process, and, on the embedded filesystem broker, a broker folder of its own.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from selenium import webdriver
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.chrome.service import Service
+
+from config.celery import app as celery_app
+
+WORKER_START_TIMEOUT = 60  # seconds until the worker logs "ready."
+WORKER_STOP_TIMEOUT = 15  # seconds after SIGTERM before SIGKILL
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+CHROMIUM_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--window-size=1280,1024",
+    # The live server is local; every other host fails at once instead of reaching the network.
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
+)
+
+
+# --- Celery worker -----------------------------------------------------------------
+
+
+def database_url(settings_dict: dict) -> str:
+    """A ``DATABASE_URL`` that points another process at the database of ``settings_dict``."""
+    engine = settings_dict["ENGINE"]
+    name = str(settings_dict["NAME"])
+    if engine == "django.db.backends.sqlite3":
+        if name == ":memory:" or name.startswith("file:"):
+            pytest.fail(f"the worker cannot share an in-memory SQLite test database ({name}); use a file")
+        return f"sqlite:///{Path(name).resolve()}"
+    if engine == "django.db.backends.postgresql":
+        user = quote(settings_dict.get("USER") or "", safe="")
+        password = quote(settings_dict.get("PASSWORD") or "", safe="")
+        credentials = f"{user}:{password}@" if password else (f"{user}@" if user else "")
+        host = quote(settings_dict.get("HOST") or "", safe="")  # a socket folder becomes %2F...
+        port = f":{settings_dict['PORT']}" if settings_dict.get("PORT") else ""
+        return f"postgres://{credentials}{host}{port}/{quote(name, safe='')}"
+    pytest.fail(f"no DATABASE_URL for the worker on {engine}")
+
+
+def _reset_producer_pools() -> None:
+    """Make the next ``.delay()`` open a connection with the current broker settings."""
+    if celery_app._pool is not None:
+        celery_app._pool.force_close_all()
+    celery_app._pool = None
+    if "amqp" in celery_app.__dict__:
+        celery_app.amqp._producer_pool = None
+
+
+class WorkerProcess:
+    def __init__(self, process: subprocess.Popen, log_path: Path):
+        self.process = process
+        self.log_path = log_path
+
+    def log(self, last_lines: int = 60) -> str:
+        lines = self.log_path.read_text(errors="replace").splitlines()
+        return "\n".join(lines[-last_lines:])
+
+    def assert_running(self) -> None:
+        if self.process.poll() is not None:
+            pytest.fail(f"the Celery worker exited with code {self.process.returncode}; its log:\n{self.log()}")
+
+    def wait_ready(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while " ready." not in self.log_path.read_text(errors="replace"):
+            self.assert_running()
+            if time.monotonic() > deadline:
+                pytest.fail(f"the Celery worker was not ready after {timeout:.0f} s; its log:\n{self.log()}")
+            time.sleep(0.2)
+
+    def stop(self) -> None:
+        if self.process.poll() is not None:
+            return
+        os.killpg(self.process.pid, signal.SIGTERM)  # warm shutdown
+        try:
+            self.process.wait(timeout=WORKER_STOP_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=WORKER_STOP_TIMEOUT)
+
+
+@pytest.fixture(scope="session")
+def celery_worker(django_db_setup, tmp_path_factory) -> Iterator[WorkerProcess]:
+    """A real ``celery worker --pool=solo`` on the test database, for the whole session.
+
+    The broker must belong to the test suite: on the filesystem broker the worker and this
+    process get a fresh folder; on a server broker (Redis in CI) tasks that earlier tests
+    queued without a worker are purged before the worker starts.
+    """
+    folder = tmp_path_factory.mktemp("celery-worker")
+    env = {
+        **os.environ,
+        # After django_db_setup the connection points at the test database.
+        "DATABASE_URL": database_url(connection.settings_dict),
+        # Same folder as this process, so the embedded file cache is shared.
+        "CONCORD_VAR_DIR": str(settings.VAR_DIR),
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "PYTHONUNBUFFERED": "1",
+    }
+
+    previous_options = celery_app.conf.broker_transport_options
+    filesystem_broker = celery_app.conf.broker_url.startswith("filesystem://")
+    if filesystem_broker:
+        broker_dir = folder / "broker"
+        old_dir = Path(previous_options["data_folder_in"]).parent
+        options = dict(previous_options)
+        for key, value in previous_options.items():
+            if isinstance(value, str) and Path(value).is_relative_to(old_dir):
+                options[key] = str(broker_dir / Path(value).relative_to(old_dir))
+                Path(options[key]).mkdir(parents=True, exist_ok=True)
+        env["CONCORD_BROKER_DIR"] = str(broker_dir)
+        celery_app.conf.broker_transport_options = options
+        _reset_producer_pools()
+    else:
+        celery_app.control.purge()
+
+    log_path = folder / "worker.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "--app=config",
+                "worker",
+                "--pool=solo",
+                "--loglevel=INFO",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                f"--hostname=concord-test-{os.getpid()}@%h",
+                "--include=tests.integration.worker_tasks",
+            ],
+            cwd=settings.BASE_DIR,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group, stopped as one
+        )
+    worker = WorkerProcess(process, log_path)
+    try:
+        worker.wait_ready(WORKER_START_TIMEOUT)
+        yield worker
+    finally:
+        worker.stop()
+        if filesystem_broker:
+            celery_app.conf.broker_transport_options = previous_options
+            _reset_producer_pools()
+
+
+# --- Headless Chromium ---------------------------------------------------------------
+
+
+@pytest.fixture
+def browser(tmp_path) -> Iterator[webdriver.Chrome]:
+    """Debian's headless Chromium through its chromedriver; nothing is downloaded.
+
+    Skipped where Chromium is not installed, unless ``CONCORD_REQUIRE_BROWSER=1`` (CI),
+    which turns the skip into a failure. The browser asks for Chinese, like our users'.
+    """
+    missing = [str(path) for path in (CHROMIUM, CHROMEDRIVER) if not path.exists()]
+    if missing:
+        reason = f"headless browser tests need Debian's chromium and chromium-driver ({', '.join(missing)} missing)"
+        if os.environ.get("CONCORD_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"{reason}, and CONCORD_REQUIRE_BROWSER=1")
+        pytest.skip(reason)
+
+    options = Options()
+    options.binary_location = str(CHROMIUM)
+    for flag in CHROMIUM_FLAGS:
+        options.add_argument(flag)
+    options.add_argument(f"--user-data-dir={tmp_path / 'chromium-profile'}")
+    options.add_argument("--lang=zh-CN")
+    options.add_experimental_option("prefs", {"intl.accept_languages": "zh-CN,zh"})
+    service = Service(executable_path=str(CHROMEDRIVER), log_output=str(tmp_path / "chromedriver.log"))
+    driver = webdriver.Chrome(service=service, options=options)
+    driver.set_page_load_timeout(30)
+    driver.implicitly_wait(0)
+    try:
+        yield driver
+    finally:
+        driver.quit()
