@@ -1,0 +1,96 @@
+"""The workers' congress vote on a draft contract (R6).
+
+Ballot secrecy: a delegate's receipt (that they voted) and the count of choices
+are stored apart. There is no per-ballot choice row at all: a row per choice,
+however random its id, is written in the same transaction as its receipt and
+can be joined to it by insertion order (SQLite's rowid, PostgreSQL's ctid) or
+by transaction id (xmin). The choices live only as three counters on one row,
+so no reader of the database can tell who voted what. Neither model keeps a
+history or a timestamp.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from contracts.models.contracts import Contract
+
+
+class CongressMode(models.TextChoices):
+    BALLOT = "ballot", _("secret electronic ballot")
+    TALLY = "tally", _("paper ballot, counted by hand")
+
+
+class CongressSession(models.Model):
+    contract = models.ForeignKey(
+        Contract, verbose_name=_("contract"), on_delete=models.PROTECT, related_name="congress_sessions"
+    )
+    delegates_total = models.PositiveIntegerField(_("delegates in all"))
+    held_on = models.DateField(_("held on"))
+    mode = models.CharField(_("voting"), max_length=8, choices=CongressMode.choices, default=CongressMode.BALLOT)
+    contract_version = models.PositiveIntegerField(_("contract version voted on"))
+    # Paper tally, or, for electronic ballots, filled from the ballot box at closing.
+    present = models.PositiveIntegerField(_("delegates present"), null=True, blank=True)
+    yes = models.PositiveIntegerField(_("yes"), null=True, blank=True)
+    no = models.PositiveIntegerField(_("no"), null=True, blank=True)
+    abstain = models.PositiveIntegerField(_("abstentions"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    passed = models.BooleanField(_("passed"), null=True, blank=True)
+    result = models.JSONField(_("result"), default=dict, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("workers' congress session")
+        verbose_name_plural = _("workers' congress sessions")
+        ordering = ["-held_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(delegates_total__gt=0), name="congress_has_delegates"),
+            models.UniqueConstraint(
+                fields=["contract"], condition=Q(closed_at__isnull=True), name="congress_one_open_session_per_contract"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contract} · {self.held_on}"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
+
+
+class BallotReceipt(models.Model):
+    """That a delegate voted, and nothing else: no choice, no time, a random id."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    session = models.ForeignKey(CongressSession, on_delete=models.CASCADE, related_name="receipts")
+    delegate = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("ballot receipt")
+        verbose_name_plural = _("ballot receipts")
+        constraints = [
+            models.UniqueConstraint(fields=["session", "delegate"], name="ballot_one_vote_per_delegate"),
+        ]
+
+    def __str__(self) -> str:
+        return str(_("ballot receipt"))
+
+
+class BallotBox(models.Model):
+    """The anonymous counts of a session's electronic ballots."""
+
+    session = models.OneToOneField(CongressSession, on_delete=models.CASCADE, related_name="ballot_box")
+    yes = models.PositiveIntegerField(default=0)
+    no = models.PositiveIntegerField(default=0)
+    abstain = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("ballot box")
+        verbose_name_plural = _("ballot boxes")
+
+    def __str__(self) -> str:
+        return str(_("ballot box"))
