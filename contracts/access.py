@@ -34,3 +34,15 @@ def enterprise_roles(*, user: User, enterprise: Enterprise) -> set[str]:
 
 def has_any_role(*, user: User, enterprise: Enterprise, roles: Iterable[str]) -> bool:
     return bool(enterprise_roles(user=user, enterprise=enterprise) & set(roles))
+
+
+def require_role(*, user: User, enterprise: Enterprise, roles: Iterable[str], message: str) -> None:
+    """Refuse (403) unless ``user`` holds one of ``roles`` in ``enterprise``."""
+    from config.errors import NotAllowed
+
+    if not has_any_role(user=user, enterprise=enterprise, roles=roles):
+        raise NotAllowed(message)
+
+
+# Who drafts and moves contracts: the negotiators of both sides, the union leader, the administrator.
+CONTRACT_WRITE_ROLES = {Role.UNION_NEGOTIATOR, Role.EMPLOYER_NEGOTIATOR, Role.UNION_LEADER, Role.ADMIN}

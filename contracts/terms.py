@@ -153,6 +153,13 @@ TERM_KINDS: dict[str, TermKind] = {
             (Param("tiers", _leave_tiers, default=STATUTORY_LEAVE_TIERS),),
         ),
         TermKind(
+            "maternity_leave_days",
+            _("Maternity leave (days)"),
+            ClauseCategory.WOMEN_MINORS,
+            (Param("days", _integer(0, 1000), default=98),),
+            headline="days",
+        ),
+        TermKind(
             "pay_day",
             _("Pay day"),
             ClauseCategory.PAY,

