@@ -11,6 +11,7 @@ and ``EMAIL_URL`` moves each part to a real server (PostgreSQL, Redis, SMTP).
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -189,6 +190,8 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "concord.heartbeat", "schedule": 60.0},
+    "contracts-make-effective": {"task": "contracts.make_effective", "schedule": crontab(minute=5)},
+    "contracts-expire": {"task": "contracts.expire", "schedule": crontab(hour=0, minute=15)},
 }
 
 # --- Logging ----------------------------------------------------------------------

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
 from contracts.api.enterprises import EnterpriseViewSet
@@ -11,4 +11,6 @@ urlpatterns = [
     *router.urls,
     path("rule-packs/", RulePackListView.as_view(), name="rule-packs"),
     path("term-kinds/", TermKindListView.as_view(), name="term-kinds"),
+    path("", include("contracts.api.congress")),
+    path("", include("contracts.api.documents")),
 ]

@@ -1,0 +1,3 @@
+"""API for generated documents (filled in by the documents work)."""
+
+urlpatterns: list = []
