@@ -59,6 +59,15 @@ class Negotiation(models.Model):
     next_meeting_location = models.CharField(_("next meeting place"), max_length=200, blank=True)
     suspension_reason = models.TextField(_("reason for suspension"), blank=True)
     concluded_on = models.DateField(_("concluded on"), null=True, blank=True)
+    # R10: a renewal starts from the contract it renews; its terms are the baseline of the talks.
+    renews_contract = models.ForeignKey(
+        "contracts.Contract",
+        verbose_name=_("renews the contract"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="renewal_negotiations",
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     history = HistoricalRecords()
 

@@ -43,6 +43,7 @@ def negotiation_gap(*, negotiation: Negotiation) -> list[dict[str, Any]]:
     proposals = negotiation.proposals.select_related("session").order_by(
         "clause_category", "term_kind", "session__round_no", "created_at", "id"
     )
+    baseline = _contract_baseline(negotiation)
     topics = []
     for (category, kind), items in groupby(proposals, key=lambda p: (p.clause_category, p.term_kind)):
         history = list(items)
@@ -66,10 +67,39 @@ def negotiation_gap(*, negotiation: Negotiation) -> list[dict[str, Any]]:
                 "employer": employer,
                 "gap": gap,
                 "agreed": agreed,
+                "current": baseline.pop((category, kind), None),
                 "history": [{"side": p.side, **_position(p)} for p in history],
             }
         )
+    for (category, kind), current in baseline.items():
+        topics.append(
+            {
+                "clause_category": category,
+                "term_kind": kind,
+                "union": None,
+                "employer": None,
+                "gap": None,
+                "agreed": False,
+                "current": current,
+                "history": [],
+            }
+        )
     return topics
+
+
+def _contract_baseline(negotiation: Negotiation) -> dict[tuple[str, str], dict[str, Any]]:
+    """For renewal talks (R10): the renewed contract's terms, by topic."""
+    if negotiation.renews_contract_id is None:
+        return {}
+    baseline = {}
+    for clause in negotiation.renews_contract.clauses.all():
+        for term in clause.terms:
+            baseline[(clause.category, term["kind"])] = {
+                "clause": clause.number,
+                "params": term["params"],
+                "value": term_headline(kind=term["kind"], params=term["params"]),
+            }
+    return baseline
 
 
 def negotiation_history(*, negotiation: Negotiation) -> list[dict[str, Any]]:

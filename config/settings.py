@@ -162,6 +162,13 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "SideEnum": "bargaining.models.Side.choices",
+        "ClauseCategoryEnum": "contracts.terms.ClauseCategory.choices",
+        "ContractKindEnum": "contracts.models.contracts.ContractKind.choices",
+        "NegotiationKindEnum": "bargaining.models.NegotiationKind.choices",
+        "NegotiationStatusEnum": "bargaining.models.NegotiationStatus.choices",
+        "ContractStatusEnum": "contracts.models.contracts.ContractStatus.choices",
+        "DocumentKindEnum": "contracts.models.documents.DocumentKind.choices",
+        "DocumentStatusEnum": "contracts.models.documents.DocumentStatus.choices",
     },
 }
 

@@ -61,7 +61,8 @@ def _decimal(minimum: Decimal, maximum: Decimal | None = None) -> Callable[[Any]
             raise ValueError(_("Must be at least %(min)s.") % {"min": minimum})
         if maximum is not None and number > maximum:
             raise ValueError(_("Must be at most %(max)s.") % {"max": maximum})
-        return str(number)
+        # One written form per value, so 3000 and 3000.00 are the same position.
+        return format(number.normalize(), "f")
 
     return parse
 

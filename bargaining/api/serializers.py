@@ -7,6 +7,7 @@ from rest_framework import serializers
 from bargaining.models import AgreedPosition, ConsultationSession, Negotiation, Proposal, Representative
 from bargaining.services.negotiations import reply_rule_describe
 from bargaining.services.representatives import representation_problems, vacancy_fill_deadline
+from contracts.models import Contract
 
 
 class RuleSerializer(serializers.Serializer):
@@ -33,7 +34,7 @@ class AgreedPositionSerializer(serializers.ModelSerializer):
 
 class NegotiationSerializer(serializers.ModelSerializer):
     reply_overdue = serializers.SerializerMethodField()
-    reply_rule = RuleSerializer(read_only=True, allow_null=True)
+    reply_rule = serializers.SerializerMethodField()
 
     class Meta:
         model = Negotiation
@@ -68,19 +69,30 @@ class NegotiationSerializer(serializers.ModelSerializer):
             negotiation.reply_due and negotiation.responded_on is None and timezone.localdate() > negotiation.reply_due
         )
 
-    def to_representation(self, negotiation):
-        data = super().to_representation(negotiation)
-        data["reply_rule"] = reply_rule_describe(negotiation.reply_rule)
-        return data
+    @extend_schema_field(RuleSerializer(allow_null=True))
+    def get_reply_rule(self, negotiation: Negotiation):
+        """R1: the answer deadline's rule, article and reasoning, in the reader's language."""
+        return reply_rule_describe(negotiation.reply_rule)
 
 
 class NegotiationDetailSerializer(NegotiationSerializer):
     representation_problems = serializers.SerializerMethodField()
     agreed_positions = AgreedPositionSerializer(many=True, read_only=True)
+    contract = serializers.SerializerMethodField()
 
     class Meta(NegotiationSerializer.Meta):
-        fields = [*NegotiationSerializer.Meta.fields, "representation_problems", "agreed_positions"]
+        fields = [
+            *NegotiationSerializer.Meta.fields,
+            "renews_contract",
+            "representation_problems",
+            "agreed_positions",
+            "contract",
+        ]
         read_only_fields = fields
+
+    def get_contract(self, negotiation: Negotiation) -> int | None:
+        """The contract drafted from this negotiation's agreed positions."""
+        return Contract.objects.filter(negotiation_id=negotiation.pk).values_list("pk", flat=True).first()
 
     @extend_schema_field(ProblemSerializer(many=True))
     def get_representation_problems(self, negotiation: Negotiation):
@@ -162,6 +174,12 @@ class HistoryPositionSerializer(PositionSerializer):
     side = serializers.CharField()
 
 
+class CurrentTermSerializer(serializers.Serializer):
+    clause = serializers.CharField()
+    params = serializers.DictField()
+    value = serializers.DecimalField(max_digits=14, decimal_places=4, allow_null=True)
+
+
 class GapSerializer(serializers.Serializer):
     clause_category = serializers.CharField()
     term_kind = serializers.CharField()
@@ -169,17 +187,8 @@ class GapSerializer(serializers.Serializer):
     employer = PositionSerializer(allow_null=True)
     gap = serializers.DecimalField(max_digits=14, decimal_places=4, allow_null=True)
     agreed = serializers.BooleanField()
+    current = CurrentTermSerializer(allow_null=True, help_text="the renewed contract's term (renewal talks)")
     history = HistoryPositionSerializer(many=True)
-
-
-class HistoryEntrySerializer(serializers.Serializer):
-    at = serializers.DateTimeField()
-    model = serializers.CharField()
-    object_id = serializers.IntegerField()
-    object = serializers.CharField()
-    change = serializers.CharField()
-    fields = serializers.ListField(child=serializers.CharField())
-    by = serializers.CharField(allow_null=True)
 
 
 @extend_schema_field(OpenApiTypes.OBJECT)

@@ -1,7 +1,13 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter, SimpleRouter
 
-from bargaining.api.views import NegotiationViewSet, ProposalViewSet, RepresentativeViewSet, SessionViewSet
+from bargaining.api.views import (
+    ContractRenewView,
+    NegotiationViewSet,
+    ProposalViewSet,
+    RepresentativeViewSet,
+    SessionViewSet,
+)
 
 router = DefaultRouter()
 router.register("negotiations", NegotiationViewSet, basename="negotiation")
@@ -14,4 +20,5 @@ nested.register("proposals", ProposalViewSet, basename="proposal")
 urlpatterns = [
     path("", include(router.urls)),
     path("negotiations/<int:negotiation_pk>/", include(nested.urls)),
+    path("contracts/<int:pk>/renew/", ContractRenewView.as_view(), name="contract-renew"),
 ]

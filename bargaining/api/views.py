@@ -1,15 +1,16 @@
 """Thin API views: parse input, call one service, serialise the result."""
 
+from django.contrib.auth import get_user_model
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from bargaining import selectors
 from bargaining.api.serializers import (
     GapSerializer,
-    HistoryEntrySerializer,
     NegotiationDetailSerializer,
     NegotiationSerializer,
     ParamsField,
@@ -22,7 +23,9 @@ from bargaining.services import negotiations as negotiation_services
 from bargaining.services import proposals as proposal_services
 from bargaining.services import representatives as representative_services
 from bargaining.services import sessions as session_services
+from contracts import selectors as contract_selectors
 from contracts.access import enterprise_list
+from contracts.api.history import HistoryEntrySerializer
 from contracts.models import Enterprise
 from contracts.terms import TERM_KIND_CHOICES, ClauseCategory
 
@@ -65,6 +68,8 @@ class PositionInput(serializers.Serializer):
 
 class ConcludeInput(serializers.Serializer):
     positions = PositionInput(many=True, required=False)
+    contract_term_start = serializers.DateField(required=False)
+    contract_term_end = serializers.DateField(required=False)
 
 
 class NegotiationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -134,7 +139,7 @@ class NegotiationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         data = ConcludeInput(data=request.data)
         data.is_valid(raise_exception=True)
         negotiation = negotiation_services.negotiation_conclude(
-            user=request.user, negotiation=self.get_object(), positions=data.validated_data.get("positions")
+            user=request.user, negotiation=self.get_object(), **data.validated_data
         )
         return self._done(negotiation)
 
@@ -169,7 +174,7 @@ class RepresentativeInput(serializers.Serializer):
     name = serializers.CharField(max_length=100)
     position = serializers.CharField(max_length=200, required=False, allow_blank=True)
     user = serializers.PrimaryKeyRelatedField(
-        queryset=Representative._meta.get_field("user").related_model.objects.all(), required=False, allow_null=True
+        queryset=get_user_model().objects.all(), required=False, allow_null=True, source="login"
     )
     is_chief = serializers.BooleanField(required=False, default=False)
     is_external = serializers.BooleanField(required=False, default=False)
@@ -305,3 +310,13 @@ class ProposalViewSet(NegotiationChildMixin, mixins.ListModelMixin, mixins.Retri
     @action(detail=False, methods=["get"])
     def gap(self, request, negotiation_pk=None):
         return Response(GapSerializer(selectors.negotiation_gap(negotiation=self.negotiation), many=True).data)
+
+
+class ContractRenewView(APIView):
+    """R10: start renewal talks from an effective contract, within the last months of its term."""
+
+    @extend_schema(request=None, responses={201: NegotiationDetailSerializer})
+    def post(self, request, pk: int):
+        contract = get_object_or_404(contract_selectors.contract_list(user=request.user), pk=pk)
+        negotiation = negotiation_services.negotiation_renew(user=request.user, contract=contract)
+        return Response(NegotiationDetailSerializer(negotiation).data, status=status.HTTP_201_CREATED)

@@ -12,10 +12,12 @@ from simple_history.utils import bulk_create_with_history
 from bargaining.errors import InvalidProposal, TransitionForbidden
 from bargaining.models import AgreedPosition, Negotiation, NegotiationStatus, Side
 from bargaining.services.permissions import require_negotiator, require_side
-from contracts.models import Enterprise
+from bargaining.services.topics import proposal_params_validate
+from contracts.models import Contract, ContractKind, Enterprise
 from contracts.rules.deadlines import deadline_after
 from contracts.rules.decisions import RuleRef
-from contracts.terms import ClauseCategory, term_params_validate
+from contracts.services.lifecycle import add_years, contract_create, contract_renewal_window
+from contracts.terms import TERM_KINDS, ClauseCategory
 
 S = NegotiationStatus
 
@@ -146,8 +148,9 @@ def negotiation_suspend(
     negotiation_check_transition(negotiation=negotiation, action="suspend")
     pack = negotiation.enterprise.pack
     if pack.suspension_max_days is not None:
-        limit = timezone.now() + dt.timedelta(days=pack.suspension_max_days)
-        if next_meeting_at > limit:
+        # Counted in days under R16: from today (not counted), ending at 24:00 of the last day.
+        limit = deadline_after(timezone.localdate(), pack.suspension_max_days, pack=pack).due
+        if timezone.localtime(next_meeting_at).date() > limit:
             raise InvalidProposal(
                 _("In this region talks may be suspended for at most %(n)s days (R5).")
                 % {"n": pack.suspension_max_days},
@@ -188,14 +191,64 @@ def _converged_positions(negotiation: Negotiation) -> list[dict[str, Any]]:
     ]
 
 
+def _clause_text(position: AgreedPosition) -> str:
+    if position.text.strip():
+        return position.text
+    if position.term_kind:
+        values = "; ".join(f"{name}: {value}" for name, value in position.params.items())
+        return f"{TERM_KINDS[position.term_kind].label}: {values}"
+    return str(ClauseCategory(position.clause_category).label)
+
+
+def _draft_contract(
+    *, user, negotiation: Negotiation, term_start: dt.date | None, term_end: dt.date | None
+) -> Contract:
+    """The contract draft built from the agreed positions: one clause per agreed topic."""
+    term_start = term_start or timezone.localdate() + dt.timedelta(days=1)
+    if term_end is None:
+        years = 1 if negotiation.kind == ContractKind.WAGES else negotiation.enterprise.pack.term_max_years
+        term_end = add_years(term_start, years) - dt.timedelta(days=1)
+    chiefs = {r.side: r.user for r in negotiation.representatives.filter(is_chief=True, vacated_on__isnull=True)}
+    clauses = [
+        {
+            "number": str(number),
+            "category": position.clause_category,
+            "title": str(ClauseCategory(position.clause_category).label),
+            "text": _clause_text(position),
+            "terms": [{"kind": position.term_kind, "params": position.params}] if position.term_kind else [],
+        }
+        for number, position in enumerate(negotiation.agreed_positions.all(), 1)
+    ]
+    return contract_create(
+        user=user,
+        enterprise=negotiation.enterprise,
+        kind=negotiation.kind,
+        title=negotiation.title,
+        term_start=term_start,
+        term_end=term_end,
+        clauses=clauses,
+        negotiation_id=negotiation.pk,
+        union_chief=chiefs.get(Side.UNION),
+        employer_chief=chiefs.get(Side.EMPLOYER),
+        renewal_of=negotiation.renews_contract,
+    )
+
+
 @transaction.atomic
 def negotiation_conclude(
-    *, user, negotiation: Negotiation, positions: list[dict[str, Any]] | None = None
+    *,
+    user,
+    negotiation: Negotiation,
+    positions: list[dict[str, Any]] | None = None,
+    contract_term_start: dt.date | None = None,
+    contract_term_end: dt.date | None = None,
 ) -> Negotiation:
-    """Conclude the talks and record the agreed positions the contract draft is built from.
+    """Conclude the talks, record the agreed positions and draft the contract from them.
 
     Without explicit positions, the topics on which both sides' latest proposals are
     identical are taken. Every round's minutes must be signed by both chiefs first (R4).
+    The draft's term defaults to 1 year for a wages contract and the pack's longest
+    term (3 years) otherwise, from tomorrow (R10).
     """
     negotiation = _locked(negotiation)
     require_negotiator(user=user, enterprise=negotiation.enterprise)
@@ -218,12 +271,10 @@ def negotiation_conclude(
     rows = []
     for index, position in enumerate(positions):
         category, kind = position["clause_category"], position.get("term_kind") or ""
-        if category not in ClauseCategory.values:
-            raise InvalidProposal(_("Unknown clause category."), extra={"index": index})
         if (category, kind) in seen:
             raise InvalidProposal(_("The same topic is agreed twice."), code="duplicate_topic", extra={"index": index})
         seen.add((category, kind))
-        params = term_params_validate(kind=kind, params=position.get("params")) if kind else {}
+        params = proposal_params_validate(category=category, term_kind=kind, params=position.get("params"))
         rows.append(
             AgreedPosition(
                 negotiation=negotiation,
@@ -237,4 +288,27 @@ def negotiation_conclude(
     negotiation.status = S.CONCLUDED
     negotiation.concluded_on = timezone.localdate()
     negotiation.save()
+    _draft_contract(user=user, negotiation=negotiation, term_start=contract_term_start, term_end=contract_term_end)
     return negotiation
+
+
+@transaction.atomic
+def negotiation_renew(*, user, contract: Contract) -> Negotiation:
+    """R10: within the last months of its term, either side starts renewal talks from the contract."""
+    require_negotiator(user=user, enterprise=contract.enterprise)
+    window = contract_renewal_window(contract)
+    if not window["open"]:
+        raise TransitionForbidden(
+            _("Renewal can be asked for from %(date)s, in the last %(n)s months of an effective contract's term.")
+            % {"date": window["opens_on"].isoformat(), "n": contract.enterprise.pack.renewal_window_months},
+            code="renewal_not_open",
+            extra={"rule": window["rule"], "opens_on": window["opens_on"]},
+        )
+    if contract.renewal_negotiations.exclude(status__in=[S.DECLINED]).exists():
+        raise TransitionForbidden(_("Renewal talks for this contract are already under way."), code="renewal_exists")
+    return Negotiation.objects.create(
+        enterprise=contract.enterprise,
+        kind=contract.kind,
+        title=_("Renewal: %(title)s") % {"title": contract.title},
+        renews_contract=contract,
+    )

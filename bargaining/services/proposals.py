@@ -9,7 +9,8 @@ from bargaining.errors import InvalidProposal, MinutesSigned
 from bargaining.models import ConsultationSession, Negotiation, Proposal
 from bargaining.services.negotiations import negotiation_check_transition
 from bargaining.services.permissions import require_side
-from contracts.terms import TERM_KINDS, ClauseCategory, term_params_validate
+from bargaining.services.topics import proposal_params_validate
+from contracts.terms import ClauseCategory
 
 
 @transaction.atomic
@@ -35,20 +36,12 @@ def proposal_create(
         raise MinutesSigned(
             _("Round %(n)s is closed: its minutes are signed.") % {"n": session.round_no}, code="minutes_signed"
         )
-    if clause_category not in ClauseCategory.values:
+    if term_kind or params:
+        params = proposal_params_validate(category=clause_category, term_kind=term_kind, params=params)
+    elif clause_category not in ClauseCategory.values:
         raise InvalidProposal(_("Unknown clause category."), code="unknown_category")
-    if term_kind:
-        params = term_params_validate(kind=term_kind, params=params)
-    elif params:
-        raise InvalidProposal(_("Parameters need a term kind."), code="params_without_term_kind")
     elif not text.strip():
         raise InvalidProposal(_("A proposal needs a term or a text."), code="empty_proposal")
-    if term_kind and TERM_KINDS[term_kind].category != clause_category:
-        raise InvalidProposal(
-            _("The term kind “%(kind)s” belongs to the category “%(category)s”.")
-            % {"kind": term_kind, "category": ClauseCategory(TERM_KINDS[term_kind].category).label},
-            code="term_kind_category_mismatch",
-        )
     return Proposal.objects.create(
         negotiation=negotiation,
         session=session,

@@ -173,7 +173,9 @@ def representative_add(*, user, negotiation: Negotiation, side: str, name: str, 
 
 @transaction.atomic
 def representative_update(*, user, representative: Representative, **fields: Any) -> Representative:
-    """Change a representative's details; the appointment rules are checked again."""
+    """Change a representative's details (``login`` relinks the account); the appointment rules are checked again."""
+    if "login" in fields:
+        fields["user"] = fields.pop("login")
     require_side(user=user, enterprise=representative.negotiation.enterprise, side=representative.side)
     _require_open(representative.negotiation)
     if "side" in fields and fields["side"] != representative.side:

@@ -27,11 +27,13 @@ def session_expected_chair(*, negotiation: Negotiation) -> str:
 
 def _check_attendees(negotiation: Negotiation, attendees: Iterable[Representative]) -> list[Representative]:
     attendees = list(attendees)
-    strangers = [a.name for a in attendees if a.negotiation_id != negotiation.pk or not a.is_active]
+    strangers = [a.pk for a in attendees if a.negotiation_id != negotiation.pk or not a.is_active]
     if strangers:
+        # Ids only: a name would tell a user about another negotiation's people.
         raise InvalidSession(
-            _("Not a serving representative of this negotiation: %(names)s.") % {"names": ", ".join(strangers)},
+            _("Only serving representatives of this negotiation can attend its rounds."),
             code="invalid_attendee",
+            extra={"attendees": strangers},
         )
     return attendees
 

@@ -1,14 +1,19 @@
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
+from contracts.api.contracts import ClauseViewSet, ContractViewSet
 from contracts.api.enterprises import EnterpriseViewSet
 from contracts.api.reference import RulePackListView, TermKindListView
 
 router = SimpleRouter()
 router.register("enterprises", EnterpriseViewSet, basename="enterprise")
+router.register("contracts", ContractViewSet, basename="contract")
+clauses = SimpleRouter()
+clauses.register("clauses", ClauseViewSet, basename="clause")
 
 urlpatterns = [
     *router.urls,
+    path("contracts/<int:contract_pk>/", include(clauses.urls)),
     path("rule-packs/", RulePackListView.as_view(), name="rule-packs"),
     path("term-kinds/", TermKindListView.as_view(), name="term-kinds"),
     path("", include("contracts.api.congress")),

@@ -28,7 +28,7 @@ class Federation(models.Model):
 class Enterprise(models.Model):
     """An employer together with its enterprise union."""
 
-    name = models.CharField(_("employer"), max_length=200)
+    name = models.CharField(_("name of the employer"), max_length=200)
     union_name = models.CharField(_("enterprise union"), max_length=200)
     federation = models.ForeignKey(
         Federation, verbose_name=_("federation"), on_delete=models.PROTECT, related_name="enterprises"

@@ -106,7 +106,7 @@ class Command(BaseCommand):
                     negotiation=talks,
                     side=side,
                     name=name,
-                    user_id=login.pk if login else None,
+                    login=login,
                     is_chief=chief,
                     is_external=external,
                     position="外部专家" if external else "",

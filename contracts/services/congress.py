@@ -1,0 +1,299 @@
+"""The workers' congress vote on a draft contract (R6): sessions, secret ballots, paper tallies, the decision.
+
+Secrecy: a ballot writes a receipt (that the delegate voted) and adds one to a
+counter on the ballot box; nothing here returns, logs or stores who chose what.
+While a session is open nobody reads the counters, since their change between
+two reads would tell the last choice.
+"""
+
+import math
+from fractions import Fraction
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from config.errors import InvalidInput, NotAllowed, StateConflict
+from contracts.access import CONTRACT_WRITE_ROLES, enterprise_list, has_any_role, require_role
+from contracts.models import BallotBox, BallotReceipt, CongressMode, CongressSession, Contract, Role
+from contracts.rules.decisions import RuleRef, article
+from contracts.rules.packs import CongressMajority, RulePack
+from contracts.services.lifecycle import contract_check_transition, contract_congress_decided
+
+BALLOT_CHOICES = ("yes", "no", "abstain")
+
+
+class CongressStateConflict(StateConflict):
+    code = "congress_state_conflict"
+
+
+class InvalidTally(InvalidInput):
+    code = "invalid_tally"
+
+
+class NotADelegate(NotAllowed):
+    code = "not_a_delegate"
+
+
+# --- reads ------------------------------------------------------------------------------
+
+
+def congress_session_list(*, user) -> QuerySet[CongressSession]:
+    """The congress sessions of contracts in the enterprises ``user`` can see."""
+    return CongressSession.objects.filter(contract__enterprise__in=enterprise_list(user=user))
+
+
+def ballot_count(*, user, session: CongressSession) -> dict[str, Any]:
+    """How many delegates have voted, and whether ``user`` has: never what anyone chose."""
+    return {
+        "ballots_cast": session.receipts.count(),
+        "delegates_total": session.delegates_total,
+        "you_voted": bool(user.is_authenticated and session.receipts.filter(delegate=user).exists()),
+    }
+
+
+# --- the decision (pure) ----------------------------------------------------------------
+
+
+def congress_decide(
+    *, delegates_total: int, present: int, yes: int, no: int, abstain: int, pack: RulePack
+) -> dict[str, Any]:
+    """R6: at least two thirds of ALL delegates attend, and more than half of ALL delegates vote yes.
+
+    Exact arithmetic: exactly two thirds is a quorum; under ``half_or_more`` exactly half passes.
+    """
+    quorum = pack.congress_quorum * delegates_total
+    half = Fraction(delegates_total, 2)
+    quorum_met = present >= quorum
+    if pack.congress_majority == CongressMajority.HALF_OR_MORE:
+        majority_met, yes_needed = yes >= half, math.ceil(half)
+    else:
+        majority_met, yes_needed = yes > half, math.floor(half) + 1
+    return {
+        "rule": "R6",
+        "article": article("R6"),
+        "pack": pack.code,
+        "delegates_total": delegates_total,
+        "present": present,
+        "yes": yes,
+        "no": no,
+        "abstain": abstain,
+        "quorum": str(pack.congress_quorum),
+        "present_needed": math.ceil(quorum),
+        "quorum_met": quorum_met,
+        "majority": str(pack.congress_majority),
+        "yes_needed": yes_needed,
+        "majority_met": majority_met,
+        "passed": quorum_met and majority_met,
+    }
+
+
+def congress_result_describe(result: dict[str, Any]) -> dict[str, Any] | None:
+    """A stored R6 decision as people read it, in their language: passed, why, and the rule."""
+    if not result:
+        return None
+    numbers = {
+        "present": result["present"],
+        "total": result["delegates_total"],
+        "present_needed": result["present_needed"],
+        "quorum": result["quorum"],
+        "yes": result["yes"],
+        "yes_needed": result["yes_needed"],
+        "majority": CongressMajority(result["majority"]).label,
+    }
+    if not result["quorum_met"]:
+        reason = (
+            _(
+                "Not passed: %(present)s of %(total)s delegates attended, but at least %(quorum)s of all delegates "
+                "(%(present_needed)s) must attend."
+            )
+            % numbers
+        )
+    elif not result["majority_met"]:
+        reason = (
+            _(
+                "Not passed: %(yes)s of %(total)s delegates voted yes, but %(majority)s (at least %(yes_needed)s) "
+                "must vote yes."
+            )
+            % numbers
+        )
+    else:
+        reason = (
+            _(
+                "Passed: %(present)s of %(total)s delegates attended (at least %(present_needed)s needed) and "
+                "%(yes)s voted yes (%(majority)s: at least %(yes_needed)s)."
+            )
+            % numbers
+        )
+    params = {
+        key: result[key] for key in ("quorum", "present_needed", "quorum_met", "majority", "yes_needed", "majority_met")
+    }
+    return {
+        "passed": result["passed"],
+        "reason": reason,
+        "rule": RuleRef(rule="R6", pack=result["pack"], detail=reason, params=params).as_dict(),
+        "result": result,
+    }
+
+
+# --- writes -----------------------------------------------------------------------------
+
+
+def _require_organiser(*, user, contract: Contract) -> None:
+    require_role(
+        user=user,
+        enterprise=contract.enterprise,
+        roles=CONTRACT_WRITE_ROLES,
+        message=_("Only negotiators and union leaders of this enterprise may run its workers' congress."),
+    )
+
+
+def _locked(session: CongressSession) -> CongressSession:
+    return CongressSession.objects.select_for_update().select_related("contract__enterprise").get(pk=session.pk)
+
+
+def _require_open(session: CongressSession) -> None:
+    if session.is_closed:
+        raise CongressStateConflict(
+            _("This congress session is closed: its result is final."),
+            code="session_closed",
+            extra={"session": session.pk, "passed": session.passed},
+        )
+
+
+def _require_mode(session: CongressSession, mode: str) -> None:
+    if session.mode != mode:
+        raise CongressStateConflict(
+            _("This congress session votes by %(mode)s.") % {"mode": session.get_mode_display()},
+            code="wrong_voting_mode",
+            extra={"mode": session.mode},
+        )
+
+
+@transaction.atomic
+def congress_session_open(
+    *, user, contract: Contract, delegates_total: int, held_on, mode: str = CongressMode.BALLOT
+) -> CongressSession:
+    """Put the submitted version of a contract before the workers' congress (R6); one open session per contract."""
+    contract = Contract.objects.select_for_update().select_related("enterprise").get(pk=contract.pk)
+    _require_organiser(user=user, contract=contract)
+    contract_check_transition(contract=contract, action="vote")
+    if delegates_total < 1:
+        raise InvalidInput(_("A workers' congress has at least one delegate."), code="no_delegates")
+    if mode not in CongressMode.values:
+        raise InvalidInput(_("Unknown way of voting."), code="unknown_mode", extra={"mode": mode})
+    already_open = _("This contract already has an open congress session.")
+    open_session = contract.congress_sessions.filter(closed_at__isnull=True).first()
+    if open_session is not None:
+        raise CongressStateConflict(already_open, code="session_already_open", extra={"session": open_session.pk})
+    try:
+        with transaction.atomic():
+            session = CongressSession.objects.create(
+                contract=contract,
+                delegates_total=delegates_total,
+                held_on=held_on,
+                mode=mode,
+                contract_version=contract.version,
+            )
+    except IntegrityError as error:
+        raise CongressStateConflict(already_open, code="session_already_open") from error
+    if mode == CongressMode.BALLOT:
+        BallotBox.objects.create(session=session)
+    return session
+
+
+@transaction.atomic
+def ballot_cast(*, user, session: CongressSession, choice: str) -> None:
+    """A delegate casts one secret ballot: a receipt that they voted, and one more on the box's count."""
+    session = _locked(session)
+    if not has_any_role(user=user, enterprise=session.contract.enterprise, roles={Role.CONGRESS_DELEGATE}):
+        raise NotADelegate(_("Only a delegate to this enterprise's workers' congress may vote."))
+    _require_open(session)
+    _require_mode(session, CongressMode.BALLOT)
+    if choice not in BALLOT_CHOICES:
+        raise InvalidInput(_("Vote yes, no or abstain."), code="invalid_choice")
+    box = BallotBox.objects.select_for_update().get(session=session)
+    already_voted = _("You have already voted in this session.")
+    if session.receipts.filter(delegate=user).exists():
+        raise CongressStateConflict(already_voted, code="already_voted")
+    if session.receipts.count() >= session.delegates_total:
+        raise CongressStateConflict(
+            _("All %(n)s delegates have already voted.") % {"n": session.delegates_total},
+            code="ballot_box_full",
+            extra={"delegates_total": session.delegates_total},
+        )
+    try:
+        with transaction.atomic():
+            BallotReceipt.objects.create(session=session, delegate=user)
+    except IntegrityError as error:
+        raise CongressStateConflict(already_voted, code="already_voted") from error
+    BallotBox.objects.filter(pk=box.pk).update(**{choice: F(choice) + 1})
+
+
+@transaction.atomic
+def congress_tally_record(
+    *, user, session: CongressSession, present: int, yes: int, no: int, abstain: int
+) -> CongressSession:
+    """Paper ballots counted by hand: nobody is counted who is not a delegate, no vote without a delegate present."""
+    session = _locked(session)
+    _require_organiser(user=user, contract=session.contract)
+    _require_open(session)
+    _require_mode(session, CongressMode.TALLY)
+    counts = {"present": present, "yes": yes, "no": no, "abstain": abstain}
+    negative = sorted(name for name, value in counts.items() if value < 0)
+    if negative:
+        raise InvalidTally(
+            _("Counts cannot be negative: %(fields)s.") % {"fields": ", ".join(negative)},
+            code="negative_count",
+            extra={"fields": negative},
+        )
+    if present > session.delegates_total:
+        raise InvalidTally(
+            _("%(present)s delegates present, but the congress has only %(total)s.")
+            % {"present": present, "total": session.delegates_total},
+            code="more_present_than_delegates",
+            extra={"present": present, "delegates_total": session.delegates_total},
+        )
+    votes = yes + no + abstain
+    if votes > present:
+        raise InvalidTally(
+            _("%(votes)s votes (yes, no and abstentions) from only %(present)s delegates present.")
+            % {"votes": votes, "present": present},
+            code="more_votes_than_present",
+            extra={"votes": votes, "present": present},
+        )
+    for name, value in counts.items():
+        setattr(session, name, value)
+    session.save(update_fields=list(counts))
+    return session
+
+
+@transaction.atomic
+def congress_session_close(*, user, session: CongressSession) -> CongressSession:
+    """Close the vote and decide under R6; the contract is approved, or goes back to draft with the result kept."""
+    session = _locked(session)
+    _require_organiser(user=user, contract=session.contract)
+    _require_open(session)
+    if session.mode == CongressMode.BALLOT:
+        box = BallotBox.objects.select_for_update().get(session=session)
+        # A delegate present casts yes, no or abstain, so those present are those who voted.
+        session.present = session.receipts.count()
+        session.yes, session.no, session.abstain = box.yes, box.no, box.abstain
+    elif session.present is None:
+        raise CongressStateConflict(
+            _("Record the count of the paper ballots before closing the session."), code="tally_missing"
+        )
+    result = congress_decide(
+        delegates_total=session.delegates_total,
+        present=session.present,
+        yes=session.yes,
+        no=session.no,
+        abstain=session.abstain,
+        pack=session.contract.enterprise.pack,
+    )
+    session.result, session.passed, session.closed_at = result, result["passed"], timezone.now()
+    session.save()
+    contract_congress_decided(contract=session.contract, passed=session.passed, user=user)
+    return session
