@@ -14,7 +14,7 @@ from contracts.api.history import HistoryEntrySerializer
 from contracts.models import Clause, Contract, ContractKind, ContractVersion, Enterprise
 from contracts.services import lifecycle
 from contracts.services.draft_check import contract_draft_check
-from contracts.services.versions import contract_diff
+from contracts.services.versions import contract_diff, version_change_text
 from contracts.terms import ClauseCategory
 
 
@@ -130,6 +130,10 @@ class ObjectionInput(serializers.Serializer):
 
 class VersionSerializer(serializers.ModelSerializer):
     by = serializers.CharField(source="created_by.get_username", default=None, read_only=True)
+    change = serializers.SerializerMethodField()
+
+    def get_change(self, version: ContractVersion) -> str:
+        return version_change_text(version)
 
     class Meta:
         model = ContractVersion

@@ -122,6 +122,7 @@ class ContractVersion(models.Model):
     status = models.CharField(_("status"), max_length=16, choices=ContractStatus.choices)
     snapshot = models.JSONField(_("snapshot"))
     change = models.CharField(_("change"), max_length=200)
+    change_args = models.JSONField(_("change details"), default=dict, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("by"),

@@ -37,8 +37,14 @@ def contract_snapshot(contract: Contract) -> dict[str, Any]:
     }
 
 
-def contract_version_record(*, contract: Contract, user, change: str) -> ContractVersion:
-    """Take the snapshot that makes this change a new version."""
+def contract_version_record(
+    *, contract: Contract, user, change: str, args: dict[str, Any] | None = None
+) -> ContractVersion:
+    """Take the snapshot that makes this change a new version.
+
+    ``change`` is an untranslated message (marked with gettext_noop) and ``args`` its
+    values, so each reader sees it in their own language (``version_change_text``).
+    """
     contract.version += 1
     contract.save(update_fields=["version"])
     return ContractVersion.objects.create(
@@ -47,8 +53,13 @@ def contract_version_record(*, contract: Contract, user, change: str) -> Contrac
         status=contract.status,
         snapshot=contract_snapshot(contract),
         change=change,
+        change_args=args or {},
         created_by=user if user is not None and user.is_authenticated else None,
     )
+
+
+def version_change_text(version: ContractVersion) -> str:
+    return _(version.change) % version.change_args if version.change_args else _(version.change)
 
 
 def text_diff(old: str, new: str) -> list[dict[str, str]]:

@@ -1,0 +1,35 @@
+"""Web pages for contracts: the same selectors and services as the API."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, render
+
+from contracts import selectors
+from contracts.services.draft_check import contract_draft_check
+from contracts.services.lifecycle import contract_deadlines
+from contracts.services.versions import version_change_text
+from contracts.terms import ClauseCategory
+
+
+@login_required
+def contract_index(request):
+    return render(request, "contracts/index.html", {"contracts": selectors.contract_list(user=request.user)})
+
+
+@login_required
+def contract_page(request, pk: int):
+    contract = get_object_or_404(selectors.contract_list(user=request.user).prefetch_related("clauses"), pk=pk)
+    labels = dict(ClauseCategory.choices)
+    return render(
+        request,
+        "contracts/contract.html",
+        {
+            "contract": contract,
+            "clauses": [(clause, labels[clause.category]) for clause in contract.clauses.all()],
+            "deadlines": contract_deadlines(contract),
+            "check": contract_draft_check(contract=contract) if contract.status == "draft" else None,
+            "versions": [
+                (version, version_change_text(version))
+                for version in contract.versions.select_related("created_by").order_by("-number")[:20]
+            ],
+        },
+    )

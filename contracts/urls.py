@@ -1,0 +1,10 @@
+from django.urls import path
+
+from contracts import pages
+
+app_name = "contracts"
+
+urlpatterns = [
+    path("contracts/", pages.contract_index, name="index"),
+    path("contracts/<int:pk>/", pages.contract_page, name="contract"),
+]
