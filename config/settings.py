@@ -169,6 +169,8 @@ SPECTACULAR_SETTINGS = {
         "ContractStatusEnum": "contracts.models.contracts.ContractStatus.choices",
         "DocumentKindEnum": "contracts.models.documents.DocumentKind.choices",
         "DocumentStatusEnum": "contracts.models.documents.DocumentStatus.choices",
+        "CongressModeEnum": "contracts.models.congress.CongressMode.choices",
+        "BallotChoiceEnum": "contracts.models.congress.BallotChoice.choices",
     },
 }
 

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from contracts.models import Enterprise, Federation, Membership
+from contracts.models import BallotReceipt, CongressSession, Enterprise, Federation, Membership
 
 
 @admin.register(Federation)
@@ -28,7 +28,6 @@ class MembershipAdmin(SimpleHistoryAdmin):
 # Sessions change only through the congress services. The ballot box is not registered:
 # its counters are the only place choices exist, and they show on the session once it closes.
 
-from contracts.models import BallotReceipt, CongressSession  # noqa: E402  (may join the imports above)
 
 
 @admin.register(CongressSession)

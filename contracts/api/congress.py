@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
 from contracts.access import enterprise_list
-from contracts.models import CongressMode, CongressSession, Contract
+from contracts.models import BallotChoice, CongressMode, CongressSession, Contract
 from contracts.services import congress as congress_services
 
 # --- output -----------------------------------------------------------------------------
@@ -109,7 +109,7 @@ class CongressSessionInput(serializers.Serializer):
 
 
 class BallotInput(serializers.Serializer):
-    choice = serializers.ChoiceField(choices=congress_services.BALLOT_CHOICES)
+    choice = serializers.ChoiceField(choices=BallotChoice.choices)
 
 
 class TallyInput(serializers.Serializer):

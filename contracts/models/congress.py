@@ -25,6 +25,12 @@ class CongressMode(models.TextChoices):
     TALLY = "tally", _("paper ballot, counted by hand")
 
 
+class BallotChoice(models.TextChoices):
+    YES = "yes", _("yes")
+    NO = "no", _("no")
+    ABSTAIN = "abstain", _("abstain")
+
+
 class CongressSession(models.Model):
     contract = models.ForeignKey(
         Contract, verbose_name=_("contract"), on_delete=models.PROTECT, related_name="congress_sessions"

@@ -139,7 +139,7 @@ def contract_create(
     )
     for position, clause in enumerate(clauses, 1):
         _clause_save(Clause(contract=contract, position=position), clause)
-    contract_version_record(contract=contract, user=user, change=N_("created"))
+    contract_version_record(contract=contract, user=user, change=N_("contract drafted"))
     return contract
 
 
