@@ -1,3 +1,12 @@
+from contracts.models.compliance import (
+    Breach,
+    BreachStatus,
+    ComplianceRun,
+    Finding,
+    ImportStatus,
+    PayrollImport,
+    RunStatus,
+)
 from contracts.models.congress import BallotBox, BallotChoice, BallotReceipt, CongressMode, CongressSession
 from contracts.models.contracts import Clause, Contract, ContractKind, ContractStatus, ContractVersion
 from contracts.models.documents import Document, DocumentKind, DocumentStatus
@@ -7,7 +16,10 @@ __all__ = [
     "BallotBox",
     "BallotChoice",
     "BallotReceipt",
+    "Breach",
+    "BreachStatus",
     "Clause",
+    "ComplianceRun",
     "CongressMode",
     "CongressSession",
     "Contract",
@@ -19,6 +31,10 @@ __all__ = [
     "DocumentStatus",
     "Enterprise",
     "Federation",
+    "Finding",
+    "ImportStatus",
     "Membership",
+    "PayrollImport",
     "Role",
+    "RunStatus",
 ]
