@@ -141,6 +141,11 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = str(VAR_DIR / "mail")
 
+# --- Documents ----------------------------------------------------------------------
+# PDF copies are made with LibreOffice where it is installed (soffice on the PATH).
+DOCUMENTS_PDF = env.bool("DOCUMENTS_PDF", default=True)
+DOCUMENTS_PDF_TIMEOUT = env.int("DOCUMENTS_PDF_TIMEOUT", default=120)
+
 # --- REST API ---------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

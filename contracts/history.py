@@ -9,28 +9,36 @@ from django.db.models import QuerySet
 CHANGE_TYPES = {"+": "created", "~": "changed", "-": "deleted"}
 
 
-def _changed_fields(record: Any) -> list[str]:
-    previous = record.prev_record
-    if record.history_type != "~" or previous is None:
-        return []
-    return sorted(change.field for change in record.diff_against(previous).changes)
+def _entries(queryset: QuerySet) -> list[dict[str, Any]]:
+    """One query per table: each record is compared with the previous one of the same object in memory."""
+    model = queryset.model.instance_type._meta.model_name
+    fields = [field.attname for field in queryset.model.instance_type._meta.concrete_fields]
+    previous: dict[Any, Any] = {}
+    entries = []
+    for record in queryset.select_related("history_user").order_by("history_date", "history_id"):
+        before = previous.get(record.id)
+        changed = []
+        if record.history_type == "~" and before is not None:
+            changed = sorted(
+                name.removesuffix("_id") for name in fields if getattr(record, name) != getattr(before, name)
+            )
+        previous[record.id] = record
+        entries.append(
+            {
+                "at": record.history_date,
+                "model": model,
+                "object_id": record.id,
+                "object": str(record.instance),
+                "change": CHANGE_TYPES[record.history_type],
+                "fields": changed,
+                "by": record.history_user.get_username() if record.history_user else None,
+            }
+        )
+    return entries
 
 
 def history_entries(sources: Iterable[QuerySet], *, limit: int = 500) -> list[dict[str, Any]]:
     """The newest ``limit`` changes across several history tables, newest first."""
-    records = []
-    for queryset in sources:
-        records.extend(queryset.select_related("history_user").order_by("-history_date")[:limit])
-    records.sort(key=lambda record: record.history_date, reverse=True)
-    return [
-        {
-            "at": record.history_date,
-            "model": record.instance_type._meta.model_name,
-            "object_id": record.id,
-            "object": str(record.instance),
-            "change": CHANGE_TYPES[record.history_type],
-            "fields": _changed_fields(record),
-            "by": record.history_user.get_username() if record.history_user else None,
-        }
-        for record in records[:limit]
-    ]
+    entries = [entry for queryset in sources for entry in _entries(queryset)]
+    entries.sort(key=lambda entry: entry["at"], reverse=True)
+    return entries[:limit]

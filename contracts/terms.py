@@ -190,7 +190,7 @@ def term_params_validate(*, kind: str, params: dict[str, Any] | None) -> dict[st
             if param.required:
                 errors[param.name] = str(_("This parameter is required."))
             else:
-                clean[param.name] = param.default
+                clean[param.name] = param.parse(param.default)
             continue
         try:
             clean[param.name] = param.parse(params[param.name])

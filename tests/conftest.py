@@ -7,6 +7,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from bargaining.models import NegotiationStatus, Side
+from bargaining.services.negotiations import negotiation_request, negotiation_respond
 from bargaining.services.sessions import session_create, session_sign
 from contracts.models import Role
 from tests.factories import (
@@ -15,6 +16,7 @@ from tests.factories import (
     NegotiationFactory,
     RepresentativeFactory,
     UserFactory,
+    staff_side,
 )
 
 
@@ -78,7 +80,9 @@ def session_client_for():
 
     def make(user):
         client = APIClient()
-        client.force_login(user)
+        # As stored: UserFactory's password is set in memory only, and a session whose
+        # password hash differs from the stored one is logged out on the next request.
+        client.force_login(type(user).objects.get(pk=user.pk))
         return client
 
     return make
@@ -96,17 +100,33 @@ def freeze_now(monkeypatch):
 
 
 @pytest.fixture
-def negotiation_in_rounds(staffed_negotiation, union_user):
-    """The staffed negotiation after its first round (chaired by the union, minutes not yet signed)."""
+def accepted_negotiation(enterprise, union_user, employer_user):
+    """A negotiation taken through the API's own path: the union's request received on
+    2026-03-02, accepted by the employer on 2026-03-10, three representatives a side
+    with each chief linked to a login."""
+    negotiation = NegotiationFactory(enterprise=enterprise)
+    negotiation_request(
+        user=union_user, negotiation=negotiation, requested_by=Side.UNION, received_on=dt.date(2026, 3, 2)
+    )
+    negotiation_respond(user=employer_user, negotiation=negotiation, accepted=True, responded_on=dt.date(2026, 3, 10))
+    staff_side(negotiation, Side.UNION, chief_user=union_user)
+    staff_side(negotiation, Side.EMPLOYER, chief_user=employer_user)
+    negotiation.refresh_from_db()
+    return negotiation
+
+
+@pytest.fixture
+def negotiation_in_rounds(accepted_negotiation, union_user):
+    """The accepted negotiation after its first round (chaired by the union, minutes not yet signed)."""
     session_create(
         user=union_user,
-        negotiation=staffed_negotiation,
+        negotiation=accepted_negotiation,
         held_at=timezone.now() - dt.timedelta(days=1),
         location="Room 1",
         minutes="Round 1: both sides stated their positions.",
     )
-    staffed_negotiation.refresh_from_db()
-    return staffed_negotiation
+    accepted_negotiation.refresh_from_db()
+    return accepted_negotiation
 
 
 @pytest.fixture
@@ -125,3 +145,9 @@ def sign_both(union_user, employer_user):
         return session
 
     return sign
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Real hashing costs ~0.5 s per user; the suite creates hundreds."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

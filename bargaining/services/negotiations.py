@@ -16,7 +16,7 @@ from bargaining.services.topics import proposal_params_validate
 from contracts.models import Contract, ContractKind, Enterprise
 from contracts.rules.deadlines import deadline_after
 from contracts.rules.decisions import RuleRef
-from contracts.services.lifecycle import add_years, contract_create, contract_renewal_window
+from contracts.services.lifecycle import contract_create, contract_renewal_window, term_end_for
 from contracts.terms import TERM_KINDS, ClauseCategory
 
 S = NegotiationStatus
@@ -124,6 +124,8 @@ def negotiation_respond(
     negotiation_check_transition(negotiation=negotiation, action="respond")
     require_side(user=user, enterprise=negotiation.enterprise, side=Side(negotiation.requested_by).other)
     responded_on = responded_on or timezone.localdate()
+    if responded_on > timezone.localdate():
+        raise InvalidProposal(_("The answer cannot be dated in the future."), code="answer_in_future")
     if responded_on < negotiation.request_received_on:
         raise InvalidProposal(
             _("The answer cannot predate the request (received on %(date)s).")
@@ -146,6 +148,8 @@ def negotiation_suspend(
     negotiation = _locked(negotiation)
     require_negotiator(user=user, enterprise=negotiation.enterprise)
     negotiation_check_transition(negotiation=negotiation, action="suspend")
+    if next_meeting_at <= timezone.now():
+        raise InvalidProposal(_("The next meeting must be in the future."), code="next_meeting_in_past")
     pack = negotiation.enterprise.pack
     if pack.suspension_max_days is not None:
         # Counted in days under R16: from today (not counted), ending at 24:00 of the last day.
@@ -204,10 +208,13 @@ def _draft_contract(
     *, user, negotiation: Negotiation, term_start: dt.date | None, term_end: dt.date | None
 ) -> Contract:
     """The contract draft built from the agreed positions: one clause per agreed topic."""
-    term_start = term_start or timezone.localdate() + dt.timedelta(days=1)
+    if term_start is None:
+        renewed = negotiation.renews_contract
+        # A renewal follows on from the contract it renews; anything else starts tomorrow.
+        term_start = (renewed.term_end if renewed else timezone.localdate()) + dt.timedelta(days=1)
     if term_end is None:
         years = 1 if negotiation.kind == ContractKind.WAGES else negotiation.enterprise.pack.term_max_years
-        term_end = add_years(term_start, years) - dt.timedelta(days=1)
+        term_end = term_end_for(term_start, years)
     chiefs = {r.side: r.user for r in negotiation.representatives.filter(is_chief=True, vacated_on__isnull=True)}
     clauses = [
         {

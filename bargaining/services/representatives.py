@@ -153,19 +153,25 @@ def _require_open(negotiation: Negotiation) -> None:
 
 
 @transaction.atomic
-def representative_add(*, user, negotiation: Negotiation, side: str, name: str, **fields: Any) -> Representative:
-    """Appoint a representative to one side (R2, R3)."""
+def representative_add(
+    *, user, negotiation: Negotiation, side: str, name: str, login=None, **fields: Any
+) -> Representative:
+    """Appoint a representative to one side (R2, R3); ``login`` links the person's user account."""
     require_side(user=user, enterprise=negotiation.enterprise, side=side)
     _require_open(negotiation)
     replaces = fields.get("replaces")
-    if replaces is not None and (
-        replaces.negotiation_id != negotiation.pk or replaces.side != side or replaces.is_active
-    ):
-        raise InvalidRepresentative(
-            _("A representative can only fill a vacancy of the same side in the same negotiation."),
-            code="invalid_vacancy",
-        )
-    representative = Representative(negotiation=negotiation, side=side, name=name, **fields)
+    if replaces is not None:
+        if replaces.negotiation_id != negotiation.pk or replaces.side != side or replaces.is_active:
+            raise InvalidRepresentative(
+                _("A representative can only fill a vacancy of the same side in the same negotiation."),
+                code="invalid_vacancy",
+            )
+        if Representative.objects.filter(replaces=replaces).exists():
+            raise InvalidRepresentative(
+                _("The vacancy left by %(name)s has already been filled.") % {"name": replaces.name},
+                code="vacancy_filled",
+            )
+    representative = Representative(negotiation=negotiation, side=side, name=name, user=login, **fields)
     _check_one(representative)
     representative.save()
     return representative

@@ -95,8 +95,8 @@ def session_create(
 def session_update(*, user, session: ConsultationSession, **fields: Any) -> ConsultationSession:
     """Change a round's record; refused (409) once both chiefs have signed (R4).
 
-    Any change to the minutes after one chief signed withdraws that signature, so
-    both always sign the same text.
+    Any change after one chief signed withdraws that signature, so both always sign
+    the same record.
     """
     session = ConsultationSession.objects.select_for_update().get(pk=session.pk)
     require_negotiator(user=user, enterprise=session.negotiation.enterprise)
@@ -111,8 +111,11 @@ def session_update(*, user, session: ConsultationSession, **fields: Any) -> Cons
         changed |= getattr(session, key) != value
         setattr(session, key, value)
     if attendees is not None:
-        session.attendees.set(_check_attendees(session.negotiation, attendees))
-    if changed and "minutes" in fields:
+        attendees = _check_attendees(session.negotiation, attendees)
+        changed |= {a.pk for a in attendees} != set(session.attendees.values_list("pk", flat=True))
+        session.attendees.set(attendees)
+    if changed:
+        # Both chiefs always sign the same record: any change withdraws a signature already given.
         session.union_signed_by = session.union_signed_at = None
         session.employer_signed_by = session.employer_signed_at = None
     session.save()

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_noop as N_
 
 from config.errors import InvalidInput, NotAllowed, StateConflict
-from contracts.access import CONTRACT_WRITE_ROLES, require_role
+from contracts.access import CONTRACT_WRITE_ROLES, enterprise_roles, require_role
 from contracts.models import Clause, Contract, ContractStatus, Enterprise
 from contracts.rules.deadlines import Deadline, deadline_after
 from contracts.rules.decisions import RuleRef
@@ -51,17 +51,23 @@ def _locked(contract: Contract) -> Contract:
     return Contract.objects.select_for_update().select_related("enterprise").get(pk=contract.pk)
 
 
-def add_years(day: dt.date, years: int) -> dt.date:
-    """Civil Code Art. 202: the corresponding day, or the month's last day where there is none."""
-    year = day.year + years
-    return day.replace(year=year, day=min(day.day, calendar.monthrange(year, day.month)[1]))
+def term_end_for(start: dt.date, years: int) -> dt.date:
+    """The last day of a term of ``years`` years from ``start`` (both days included): the day
+    before the anniversary, where 29 February's anniversary in a common year is 1 March
+    (Civil Code Arts. 201–202)."""
+    year = start.year + years
+    try:
+        anniversary = start.replace(year=year)
+    except ValueError:
+        anniversary = dt.date(year, 3, 1)
+    return anniversary - dt.timedelta(days=1)
 
 
 def contract_term_check(*, enterprise: Enterprise, term_start: dt.date, term_end: dt.date) -> None:
     """R10: the term (both days included) is at least 1 and at most 3 years."""
     pack = enterprise.pack
-    shortest = add_years(term_start, pack.term_min_years) - dt.timedelta(days=1)
-    longest = add_years(term_start, pack.term_max_years) - dt.timedelta(days=1)
+    shortest = term_end_for(term_start, pack.term_min_years)
+    longest = term_end_for(term_start, pack.term_max_years)
     if not shortest <= term_end <= longest:
         raise InvalidInput(
             _("A collective contract runs %(min)s to %(max)s years: from %(start)s it ends between %(a)s and %(b)s.")
@@ -98,6 +104,16 @@ def clause_terms_validate(terms: list[dict[str, Any]] | None) -> list[dict[str, 
     return clean
 
 
+def _check_chiefs(enterprise: Enterprise, *chiefs) -> None:
+    """A chief representative named on a contract must hold a role in its enterprise, or could never sign."""
+    for chief in chiefs:
+        if chief is not None and not enterprise_roles(user=chief, enterprise=enterprise):
+            raise InvalidInput(
+                _("%(name)s holds no role in this enterprise and cannot sign for it.") % {"name": chief.get_username()},
+                code="chief_without_role",
+            )
+
+
 def _require_writer(user, contract_or_enterprise) -> None:
     enterprise = getattr(contract_or_enterprise, "enterprise", contract_or_enterprise)
     require_role(
@@ -126,6 +142,7 @@ def contract_create(
     """Draft a contract (R10 checked); every clause's terms are checked against their schema."""
     _require_writer(user, enterprise)
     contract_term_check(enterprise=enterprise, term_start=term_start, term_end=term_end)
+    _check_chiefs(enterprise, union_chief, employer_chief)
     contract = Contract.objects.create(
         enterprise=enterprise,
         kind=kind,
@@ -152,6 +169,7 @@ def contract_update(*, user, contract: Contract, **fields: Any) -> Contract:
     for key, value in fields.items():
         setattr(contract, key, value)
     contract_term_check(enterprise=contract.enterprise, term_start=contract.term_start, term_end=contract.term_end)
+    _check_chiefs(contract.enterprise, fields.get("union_chief"), fields.get("employer_chief"))
     contract.save()
     contract_version_record(contract=contract, user=user, change=N_("contract changed"))
     return contract
@@ -232,6 +250,7 @@ def _set_status(contract: Contract, status: str, *, user, change: str) -> Contra
     return contract
 
 
+@transaction.atomic
 def contract_congress_decided(*, contract: Contract, passed: bool, user) -> Contract:
     """R6: the congress passed the draft (→ approved) or rejected it (→ back to draft)."""
     contract = _locked(contract)
@@ -330,6 +349,12 @@ def contract_record_objection(*, user, contract: Contract, objected_on: dt.date,
     contract_check_transition(contract=contract, action="review")
     if not text.strip():
         raise InvalidInput(_("Record the text of the objection."), code="objection_text_required")
+    if contract.receipt_on and objected_on < contract.receipt_on:
+        raise InvalidInput(
+            _("An objection cannot predate the administration's receipt (%(date)s).")
+            % {"date": contract.receipt_on.isoformat()},
+            code="objection_before_receipt",
+        )
     contract.objection_text, contract.objected_on = text, objected_on
     contract.union_signed_at = contract.employer_signed_at = None
     contract.signed_on = contract.filed_on = contract.receipt_on = contract.review_deadline = None

@@ -170,12 +170,6 @@ def test_unknown_rule_pack_is_refused(enterprise, make_member, client_for):
     assert "rule_pack" in response.json()["extra"]["fields"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: contracts/services/enterprises.py enterprise_update calls full_clean(), whose Django "
-    "ValidationError (CheckConstraint enterprise_minimum_wage_not_negative) is not mapped by "
-    "config/api.py exception_handler, so a negative wage is a 500 instead of a 400",
-)
 def test_negative_minimum_wage_is_refused_with_400(enterprise, make_member, client_for):
     admin = make_member(enterprise, Role.ADMIN)
     client = client_for(admin)

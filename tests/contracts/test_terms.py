@@ -1,5 +1,6 @@
 """The typed clause terms: each kind's parameter schema, its validation and its headline."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -62,17 +63,16 @@ def test_min_monthly_wage_rejects_what_is_not_a_non_negative_number(value):
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("0", "0"), ("2690", "2690"), ("3,000.50", "3000.50"), (" 3100 ", "3100"), (2800, "2800")],
+    [("0", "0"), ("2690", "2690"), ("3,000.50", "3000.50"), (" 3100 ", "3100"), (2800, "2800"), ("3E+3", "3000")],
 )
-def test_min_monthly_wage_amount_is_normalised_to_a_decimal_string(value, expected):
-    assert term_params_validate(kind="min_monthly_wage", params={"amount": value}) == {"amount": expected}
+def test_min_monthly_wage_amount_is_normalised_to_a_plain_decimal_string(value, expected):
+    amount = term_params_validate(kind="min_monthly_wage", params={"amount": value})["amount"]
+
+    assert isinstance(amount, str)
+    assert Decimal(amount) == Decimal(expected)
+    assert re.fullmatch(r"\d+(\.\d+)?", amount), amount
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: contracts/terms.py _decimal returns str(Decimal) without a canonical form, "
-    "so 3000 and 3000.00 normalise to different strings",
-)
 def test_equal_amounts_written_differently_normalise_to_the_same_params():
     plain = term_params_validate(kind="min_monthly_wage", params={"amount": "3000"})
     with_cents = term_params_validate(kind="min_monthly_wage", params={"amount": "3000.00"})
@@ -100,17 +100,29 @@ def test_max_overtime_hours_is_bounded_by_the_hours_of_a_month(hours, ok):
 
 
 def test_overtime_premium_defaults_to_150_200_300_percent():
-    assert term_params_validate(kind="overtime_premium", params=None) == {
-        "weekday": "1.5",
-        "rest_day": "2.0",
-        "holiday": "3.0",
+    params = term_params_validate(kind="overtime_premium", params=None)
+
+    assert {name: Decimal(value) for name, value in params.items()} == {
+        "weekday": Decimal("1.5"),
+        "rest_day": Decimal("2"),
+        "holiday": Decimal("3"),
     }
 
 
 def test_overtime_premium_keeps_given_rates_and_defaults_the_rest():
     params = term_params_validate(kind="overtime_premium", params={"weekday": "1.8", "holiday": ""})
 
-    assert params == {"weekday": "1.8", "rest_day": "2.0", "holiday": "3.0"}
+    assert params["weekday"] == "1.8"
+    assert (Decimal(params["rest_day"]), Decimal(params["holiday"])) == (Decimal("2"), Decimal("3"))
+
+
+def test_a_default_and_the_same_value_given_explicitly_normalise_alike():
+    defaulted = term_params_validate(kind="overtime_premium", params={"weekday": "1.5"})
+    explicit = term_params_validate(
+        kind="overtime_premium", params={"weekday": "1.5", "rest_day": "2.0", "holiday": "3"}
+    )
+
+    assert defaulted == explicit
 
 
 def test_overtime_premium_reports_every_bad_rate_at_once():

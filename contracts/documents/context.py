@@ -1,0 +1,346 @@
+"""Rendering contexts: models turned into plain dicts of strings and lists, in one language.
+
+Each builder activates ``language`` (``translation.override``), so labels, dates and
+category names come out in it, while the contract's own words (titles, clause
+texts, minutes) are passed through as written. The result holds no model and no
+lazy string: it can be rendered anywhere, benchmarked, or built by another caller
+(the compliance step builds a rectification notice from a plain dict).
+
+The minutes come from the bargaining app, which imports contracts; contracts must
+not import it back, so the round is looked up lazily with ``apps.get_model``.
+"""
+
+import datetime as dt
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from django.apps import apps
+from django.utils import formats, timezone, translation
+
+from contracts.documents.labels import labels
+from contracts.models import CongressSession, Contract, ContractVersion, DocumentKind
+from contracts.rules.decisions import ARTICLES, article
+from contracts.rules.packs import CongressMajority
+from contracts.services.versions import contract_snapshot
+from contracts.terms import ClauseCategory
+
+NUMERALS = "零一二三四五六七八九"
+DASH = "—"
+BLANK_NAME = "________________"
+
+
+class ContextUnavailable(Exception):
+    """The document cannot be built from what the database holds (a wrong or missing subject)."""
+
+
+def chinese_numeral(n: int) -> str:
+    """1 → 一, 10 → 十, 15 → 十五, 20 → 二十, 99 → 九十九 (chapters never pass 99)."""
+    if not 0 < n < 100:
+        return str(n)
+    tens, units = divmod(n, 10)
+    text = ("" if tens == 1 else NUMERALS[tens]) + "十" if tens else ""
+    return text + (NUMERALS[units] if units else "")
+
+
+def _is_chinese() -> bool:
+    return (translation.get_language() or "").startswith("zh")
+
+
+def _base_labels() -> dict[str, str]:
+    result = labels()
+    result["colon"] = "：" if _is_chinese() else ": "
+    return result
+
+
+def _date(value: dt.date | dt.datetime | None, blank: str = DASH) -> str:
+    if value is None:
+        return blank
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return formats.date_format(value, "DATE_FORMAT")
+
+
+def _datetime(value: dt.datetime) -> str:
+    return formats.date_format(timezone.localtime(value) if timezone.is_aware(value) else value, "DATETIME_FORMAT")
+
+
+def _person(user) -> str:
+    if user is None:
+        return BLANK_NAME
+    return user.get_full_name().strip() or user.get_username()
+
+
+def _paragraphs(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def _count(value: int | None) -> str:
+    return DASH if value is None else str(value)
+
+
+def _enterprise(contract: Contract) -> dict[str, str]:
+    return {"name": contract.enterprise.name, "union_name": contract.enterprise.union_name}
+
+
+def _snapshot(contract: Contract, version: int | None) -> dict[str, Any]:
+    """The contract as it was at ``version`` (its recorded snapshot), else as it is now."""
+    if version is not None:
+        recorded = ContractVersion.objects.filter(contract=contract, number=version).first()
+        if recorded is not None:
+            return recorded.snapshot
+    return contract_snapshot(contract)
+
+
+def _chapters(clauses: list[dict[str, Any]], text: dict[str, str]) -> list[dict[str, Any]]:
+    """Clauses grouped by category, in the order of PCC Art. 8; each keeps its own order."""
+    by_category: dict[str, list[dict[str, Any]]] = {code: [] for code in ClauseCategory.values}
+    for clause in clauses:
+        category = clause.get("category")
+        by_category[category if category in by_category else ClauseCategory.OTHER].append(clause)
+    space = "\u3000" if _is_chinese() else " "
+    chapters = []
+    for code, members in by_category.items():
+        if not members:
+            continue
+        n = len(chapters) + 1
+        number = text["chapter"] % {"n": chinese_numeral(n) if _is_chinese() else n}
+        chapters.append(
+            {
+                "code": code,
+                "number": n,
+                "label": str(ClauseCategory(code).label),
+                "heading": f"{number}{space}{ClauseCategory(code).label}",
+                "clauses": [
+                    {
+                        "number": clause.get("number", ""),
+                        "title": clause.get("title", ""),
+                        "heading": f"{clause.get('number', '')}{space}{clause.get('title', '')}".strip(),
+                        "paragraphs": _paragraphs(clause.get("text", "")),
+                    }
+                    for clause in members
+                ],
+            }
+        )
+    return chapters
+
+
+def contract_context(*, contract: Contract, language: str, version: int | None = None) -> dict[str, Any]:
+    """The collective contract at ``version``: cover, parties, chapters of clauses, signatures."""
+    with translation.override(language):
+        text = _base_labels()
+        snapshot = _snapshot(contract, version)
+        head = snapshot["contract"]
+        term_start, term_end = dt.date.fromisoformat(head["term_start"]), dt.date.fromisoformat(head["term_end"])
+        blank_date = text["blank_date"]
+        return {
+            "language": language,
+            "labels": text,
+            "enterprise": _enterprise(contract),
+            "contract": {
+                "title": head["title"],
+                "kind": head["kind"],
+                "kind_name": text.get(f"kind_{head['kind']}", text["kind_general"]),
+                "term": text["term_span"] % {"start": _date(term_start), "end": _date(term_end)},
+                "version": str(version if version is not None else contract.version),
+            },
+            "chapters": _chapters(snapshot["clauses"], text),
+            "signatures": {
+                "union": {
+                    "name": _person(contract.union_chief),
+                    "date": _date(contract.union_signed_at, blank=blank_date),
+                },
+                "employer": {
+                    "name": _person(contract.employer_chief),
+                    "date": _date(contract.employer_signed_at, blank=blank_date),
+                },
+            },
+        }
+
+
+# --- Minutes ---------------------------------------------------------------------------
+
+
+def minutes_session(*, contract: Contract, session_id: int | None):
+    """The consultation round ``session_id`` when it belongs to the contract's negotiation, else None."""
+    if session_id is None or contract.negotiation_id is None:
+        return None
+    session_model = apps.get_model("bargaining", "ConsultationSession")
+    return (
+        session_model.objects.select_related("negotiation", "union_signed_by", "employer_signed_by")
+        .prefetch_related("attendees", "negotiation__representatives")
+        .filter(pk=session_id, negotiation_id=contract.negotiation_id)
+        .first()
+    )
+
+
+def _attendees(session, side: str, text: dict[str, str]) -> str:
+    chinese = _is_chinese()
+    names = []
+    for person in sorted(session.attendees.all(), key=lambda r: (not r.is_chief, r.pk)):
+        if person.side != side:
+            continue
+        suffix = text["chief_suffix"] if person.is_chief else text["expert_suffix"] if person.is_external else ""
+        names.append(
+            f"{person.name}（{suffix}）"
+            if chinese and suffix
+            else f"{person.name} ({suffix})"
+            if suffix
+            else person.name
+        )
+    return ("、" if chinese else ", ").join(names) or text["nobody"]
+
+
+def _minutes_signature(session, side: str, text: dict[str, str]) -> dict[str, str]:
+    signer = getattr(session, f"{side}_signed_by")
+    if signer is None:
+        chiefs = [r for r in session.negotiation.representatives.all() if r.side == side and r.is_chief and r.is_active]
+        signer = chiefs[0] if chiefs else None
+    return {
+        "name": signer.name if signer is not None else BLANK_NAME,
+        "date": _date(getattr(session, f"{side}_signed_at"), blank=text["blank_date"]),
+        "signed": getattr(session, f"{side}_signed_at") is not None,
+    }
+
+
+def minutes_context(*, contract: Contract, session_id: int, language: str) -> dict[str, Any]:
+    """The minutes of one consultation round of the negotiation the contract came from (R4)."""
+    session = minutes_session(contract=contract, session_id=session_id)
+    if session is None:
+        raise ContextUnavailable(f"consultation round {session_id} is not part of the contract's negotiation")
+    with translation.override(language):
+        text = _base_labels()
+        side_names = {"union": text["union_side"], "employer": text["employer_side"]}
+        return {
+            "language": language,
+            "labels": text,
+            "enterprise": _enterprise(contract),
+            "contract": {"title": contract.title},
+            "negotiation": {"title": session.negotiation.title},
+            "session": {
+                "round_no": str(session.round_no),
+                "round": text["round_n"] % {"n": session.round_no},
+                "held_at": _datetime(session.held_at),
+                "location": session.location,
+                "chaired_by": side_names.get(session.chair_side, session.chair_side),
+            },
+            "attendees": {side: _attendees(session, side, text) for side in ("union", "employer")},
+            "agenda": [str(item) for item in session.agenda or []],
+            "minutes": _paragraphs(session.minutes),
+            "signatures": {side: _minutes_signature(session, side, text) for side in ("union", "employer")},
+        }
+
+
+# --- Congress resolution -----------------------------------------------------------------
+
+
+def resolution_session(*, contract: Contract, session_id: int | None = None) -> CongressSession | None:
+    """The closed congress session: ``session_id`` if given and the contract's, else the latest one."""
+    closed = CongressSession.objects.filter(contract=contract, closed_at__isnull=False)
+    if session_id is not None:
+        return closed.filter(pk=session_id).first()
+    return closed.order_by("-closed_at", "-id").first()
+
+
+def resolution_context(*, contract: Contract, language: str, session_id: int | None = None) -> dict[str, Any]:
+    """The congress resolution (R6): attendance, the counts, the outcome and the rule applied."""
+    session = resolution_session(contract=contract, session_id=session_id)
+    if session is None:
+        raise ContextUnavailable("the contract has no closed workers' congress session")
+    pack = contract.enterprise.pack
+    quorum_met = session.present is not None and session.present >= session.delegates_total * pack.congress_quorum
+    with translation.override(language):
+        text = _base_labels()
+        title = contract.title
+        majority = (
+            text["majority_half_or_more"]
+            if pack.congress_majority == CongressMajority.HALF_OR_MORE
+            else text["majority_more_than_half"]
+        )
+        return {
+            "language": language,
+            "labels": text,
+            "enterprise": _enterprise(contract),
+            "contract": {"title": title, "version": str(session.contract_version)},
+            "vote": {
+                "held_on": _date(session.held_on),
+                "delegates_total": str(session.delegates_total),
+                "present": _count(session.present),
+                "yes": _count(session.yes),
+                "no": _count(session.no),
+                "abstain": _count(session.abstain),
+                "mode": text.get(f"mode_{session.mode}", session.mode),
+                "passed": bool(session.passed),
+                "outcome": text["passed"] if session.passed else text["not_passed"],
+            },
+            "resolution": {
+                "intro": text["resolution_intro"]
+                % {
+                    "date": _date(session.held_on),
+                    "enterprise": contract.enterprise.name,
+                    "title": title,
+                    "version": session.contract_version,
+                },
+                "decision": (text["resolution_passed"] if session.passed else text["resolution_not_passed"])
+                % {"title": title},
+                "quorum": text["quorum_met"] if quorum_met else text["quorum_missed"],
+                "majority": majority,
+                "date": _date(session.held_on),
+            },
+            "rule": {"rule": "R6", "article": article("R6"), "pack": pack.code},
+        }
+
+
+# --- Rectification notice ------------------------------------------------------------------
+
+BREACH_KEYS = ("term", "period", "affected", "shortfall", "rule", "article")
+
+
+def _amount(value: Any) -> str:
+    if isinstance(value, Decimal | int | float) and not isinstance(value, bool):
+        return f"{Decimal(str(value)):,.2f}"
+    return DASH if value in (None, "") else str(value)
+
+
+def rectification_notice_context(
+    *, contract: Contract, language: str, breach: Mapping[str, Any], issued_on: dt.date
+) -> dict[str, Any]:
+    """A notice to the employer to rectify a breach, from a plain dict with the keys of
+    ``BREACH_KEYS`` (``article`` may be left out when ``rule`` is a known rule id)."""
+    missing = [key for key in ("term", "period", "affected", "shortfall", "rule") if key not in breach]
+    if missing:
+        raise ContextUnavailable(f"the breach lacks {', '.join(missing)}")
+    with translation.override(language):
+        text = _base_labels()
+        rule = str(breach["rule"])
+        cited = breach.get("article") or (article(rule) if rule in ARTICLES else "")
+        return {
+            "language": language,
+            "labels": text,
+            "enterprise": _enterprise(contract),
+            "contract": {"title": contract.title},
+            "breach": {
+                "term": str(breach["term"]),
+                "period": str(breach["period"]),
+                "affected": str(breach["affected"]),
+                "shortfall": _amount(breach["shortfall"]),
+                "rule": rule,
+                "article": str(cited),
+            },
+            "notice": {
+                "intro": text["notice_intro"] % {"title": contract.title},
+                "date": _date(issued_on),
+            },
+        }
+
+
+def document_context(document) -> dict[str, Any]:
+    """The context of a stored document request (its contract version, kind, language and subject)."""
+    contract = document.contract
+    if document.kind == DocumentKind.CONTRACT:
+        return contract_context(contract=contract, language=document.language, version=document.contract_version)
+    if document.kind == DocumentKind.MINUTES:
+        return minutes_context(contract=contract, session_id=document.subject_id, language=document.language)
+    if document.kind == DocumentKind.RESOLUTION:
+        return resolution_context(contract=contract, language=document.language, session_id=document.subject_id)
+    raise ContextUnavailable(f"no context builder for {document.kind} documents yet")

@@ -1,0 +1,194 @@
+"""The fixed wording of generated documents, in the reader's language.
+
+One template per kind, not one per language: a template holds only layout and
+``{{ labels.* }}`` placeholders, and the words come from here through Django's
+gettext under ``translation.override(language)``. So a layout change is made once,
+a third language needs only a catalogue, and translators work in the same
+``locale/`` catalogue as for the web pages and e-mails. The contract's own text
+(titles, clause texts, minutes) is never translated: it is printed as written.
+
+The msgids are marked with ``gettext_noop`` so ``makemessages`` extracts them.
+Until the project catalogue carries them, ``ZH_HANS`` supplies the Simplified
+Chinese wording; a catalogue entry always wins over it (``python -m
+contracts.documents.labels`` prints these entries as a .po fragment to merge).
+"""
+
+from django.utils import translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_noop as N_
+
+LABELS: dict[str, str] = {
+    # Contract
+    "kind_general": N_("Collective contract"),
+    "kind_wages": N_("Special collective contract on wages"),
+    "kind_women": N_("Special collective contract on the protection of women workers"),
+    "kind_safety": N_("Special collective contract on occupational safety and health"),
+    "party_union": N_("Party A (trade union)"),
+    "party_employer": N_("Party B (employer)"),
+    "term": N_("Term"),
+    "term_span": N_("from %(start)s to %(end)s"),
+    "version": N_("Version"),
+    "parties": N_("The parties"),
+    "chief_representative": N_("Chief representative"),
+    "preamble": N_(
+        "In accordance with the Labour Law, the Labour Contract Law, the Trade Union Law and the "
+        "Provisions on Collective Contracts, the parties have concluded this contract through "
+        "equal consultation."
+    ),
+    "chapter": N_("Chapter %(n)s"),
+    "signatures": N_("Signatures"),
+    "signed_on": N_("Date"),
+    "seal": N_("(seal)"),
+    "blank_date": N_("____ (day) ____ (month) ______ (year)"),
+    # Minutes
+    "minutes_title": N_("Minutes of a collective consultation"),
+    "contract": N_("Collective contract"),
+    "negotiation": N_("Negotiation"),
+    "round": N_("Round"),
+    "round_n": N_("Round %(n)s"),
+    "held_at": N_("Time"),
+    "place": N_("Place"),
+    "chaired_by": N_("Chaired by"),
+    "present": N_("Present"),
+    "union_side": N_("Union side"),
+    "employer_side": N_("Employer side"),
+    "chief_suffix": N_("chief representative"),
+    "expert_suffix": N_("outside expert"),
+    "agenda": N_("Agenda"),
+    "record": N_("Record of the meeting"),
+    "union_chief": N_("Chief representative of the union"),
+    "employer_chief": N_("Chief representative of the employer"),
+    "nobody": N_("none"),
+    # Resolution
+    "resolution_title": N_("Resolution of the workers' congress"),
+    "resolution_intro": N_(
+        "On %(date)s the workers' congress of %(enterprise)s voted on the draft collective contract "
+        "“%(title)s” (version %(version)s)."
+    ),
+    "vote": N_("The vote"),
+    "delegates_total": N_("Delegates in all"),
+    "delegates_present": N_("Delegates present"),
+    "yes": N_("Votes for"),
+    "no": N_("Votes against"),
+    "abstain": N_("Abstentions"),
+    "voting": N_("Voting"),
+    "mode_ballot": N_("Secret electronic ballot"),
+    "mode_tally": N_("Paper ballot, counted by hand"),
+    "result": N_("Result"),
+    "passed": N_("Passed"),
+    "not_passed": N_("Not passed"),
+    "resolution_passed": N_("The workers' congress approves the draft collective contract “%(title)s”."),
+    "resolution_not_passed": N_("The workers' congress does not approve the draft collective contract “%(title)s”."),
+    "quorum_met": N_("At least two thirds of all delegates attended."),
+    "quorum_missed": N_("Fewer than two thirds of all delegates attended."),
+    "majority_more_than_half": N_("Approval needs the yes votes of more than half of all delegates."),
+    "majority_half_or_more": N_("Approval needs the yes votes of half or more of all delegates."),
+    "rule_applied": N_("Rule applied"),
+    # Rectification notice
+    "notice_title": N_("Rectification notice"),
+    "to": N_("To"),
+    "notice_intro": N_(
+        "The union has found that the following obligation under the collective contract “%(title)s” was not met:"
+    ),
+    "obligation": N_("Obligation"),
+    "period": N_("Period"),
+    "affected": N_("Workers affected"),
+    "shortfall": N_("Shortfall (CNY)"),
+    "notice_request": N_("We ask you to rectify this promptly and to answer the union in writing."),
+    "issued_on": N_("Date"),
+}
+
+ZH_HANS: dict[str, str] = {
+    "Collective contract": "集体合同",
+    "Special collective contract on wages": "工资专项集体合同",
+    "Special collective contract on the protection of women workers": "女职工权益保护专项集体合同",
+    "Special collective contract on occupational safety and health": "劳动安全卫生专项集体合同",
+    "Party A (trade union)": "甲方（工会）",
+    "Party B (employer)": "乙方（企业）",
+    "Term": "合同期限",
+    "from %(start)s to %(end)s": "自%(start)s起至%(end)s止",
+    "Version": "版本",
+    "The parties": "合同双方",
+    "Chief representative": "首席代表",
+    LABELS["preamble"]: "根据《中华人民共和国劳动法》《中华人民共和国劳动合同法》《中华人民共和国工会法》"
+    "和《集体合同规定》，双方经平等协商，订立本合同。",
+    "Chapter %(n)s": "第%(n)s章",
+    "Signatures": "签字",
+    "Date": "日期",
+    "(seal)": "（盖章）",
+    "____ (day) ____ (month) ______ (year)": "______年____月____日",
+    "Minutes of a collective consultation": "集体协商会议记录",
+    "Negotiation": "协商事项",
+    "Round": "轮次",
+    "Round %(n)s": "第%(n)s轮",
+    "Time": "时间",
+    "Place": "地点",
+    "Chaired by": "主持方",
+    "Present": "出席人员",
+    "Union side": "工会方",
+    "Employer side": "企业方",
+    "chief representative": "首席代表",
+    "outside expert": "外部专家",
+    "Agenda": "议题",
+    "Record of the meeting": "会议内容",
+    "Chief representative of the union": "工会方首席代表",
+    "Chief representative of the employer": "企业方首席代表",
+    "none": "无",
+    "Resolution of the workers' congress": "职工代表大会决议",
+    LABELS[
+        "resolution_intro"
+    ]: "%(date)s，%(enterprise)s职工代表大会对集体合同草案《%(title)s》（第%(version)s版）进行了表决。",
+    "The vote": "表决情况",
+    "Delegates in all": "应到代表",
+    "Delegates present": "实到代表",
+    "Votes for": "赞成",
+    "Votes against": "反对",
+    "Abstentions": "弃权",
+    "Voting": "表决方式",
+    "Secret electronic ballot": "电子无记名投票",
+    "Paper ballot, counted by hand": "纸质投票，人工计票",
+    "Result": "表决结果",
+    "Passed": "通过",
+    "Not passed": "未通过",
+    LABELS["resolution_passed"]: "职工代表大会通过集体合同草案《%(title)s》。",
+    LABELS["resolution_not_passed"]: "职工代表大会未通过集体合同草案《%(title)s》。",
+    "At least two thirds of all delegates attended.": "出席代表达到全体代表的三分之二以上。",
+    "Fewer than two thirds of all delegates attended.": "出席代表不足全体代表的三分之二。",
+    LABELS["majority_more_than_half"]: "草案须经全体代表过半数同意方获通过。",
+    LABELS["majority_half_or_more"]: "草案须经全体代表半数以上同意方获通过。",
+    "Rule applied": "适用规则",
+    "Rectification notice": "整改通知书",
+    "To": "致",
+    LABELS["notice_intro"]: "经本会核查，贵单位未履行集体合同《%(title)s》的下列约定：",
+    "Obligation": "约定事项",
+    "Period": "期间",
+    "Workers affected": "涉及职工人数",
+    "Shortfall (CNY)": "差额（元）",
+    LABELS["notice_request"]: "请贵单位及时整改，并将整改情况书面答复本会。",
+}
+
+
+def label(msgid: str) -> str:
+    """``msgid`` in the active language: the catalogue's wording, else ``ZH_HANS`` for Chinese."""
+    text = gettext(msgid)
+    if text == msgid and (translation.get_language() or "").startswith("zh"):
+        return ZH_HANS.get(msgid, msgid)
+    return text
+
+
+def labels() -> dict[str, str]:
+    """Every label in the active language, by key."""
+    return {key: label(msgid) for key, msgid in LABELS.items()}
+
+
+def po_fragment() -> str:
+    """The Chinese wording as .po entries, for merging into ``locale/zh_Hans``."""
+
+    def quote(text: str) -> str:
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+    return "\n".join(f"msgid {quote(msgid)}\nmsgstr {quote(text)}\n" for msgid, text in ZH_HANS.items())
+
+
+if __name__ == "__main__":  # pragma: no cover
+    print(po_fragment())

@@ -1,0 +1,220 @@
+"""Generated documents: asking for one, rendering and storing it, handing out its file.
+
+A request is idempotent: one document per contract version, kind, language and
+subject (database constraints), so asking again returns the one there is. The
+rendering runs in the worker (``contracts.render_document``), queued when the
+request commits, and is safe to run twice: a ready document is never rendered or
+stored again.
+"""
+
+import hashlib
+import logging
+import re
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models.fields.files import FieldFile
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from config.errors import InvalidInput, NotAllowed, StateConflict
+from contracts.access import enterprise_list
+from contracts.documents import pdf
+from contracts.documents.context import (
+    ContextUnavailable,
+    document_context,
+    minutes_session,
+    resolution_session,
+)
+from contracts.documents.render import render_docx
+from contracts.documents.templates import template_name, template_path
+from contracts.models import Contract, Document, DocumentKind, DocumentStatus
+from contracts.tasks import render_document
+
+logger = logging.getLogger(__name__)
+
+DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+PDF_CONTENT_TYPE = "application/pdf"
+LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
+
+
+class DocumentNotReady(StateConflict):
+    code = "document_not_ready"
+
+
+class PdfNotAvailable(StateConflict):
+    code = "pdf_unavailable"
+
+
+class NoClosedCongressSession(StateConflict):
+    code = "no_closed_congress_session"
+
+
+class InvalidDocumentSubject(InvalidInput):
+    code = "invalid_document_subject"
+
+
+class DocumentKindUnavailable(InvalidInput):
+    code = "document_kind_unavailable"
+
+
+def pdf_enabled() -> bool:
+    """PDF copies are made when LibreOffice is installed, unless ``DOCUMENTS_PDF`` is False."""
+    return getattr(settings, "DOCUMENTS_PDF", True) and pdf.pdf_available()
+
+
+def _subject(*, contract: Contract, kind: str, subject_id: int | None) -> int | None:
+    """The subject the document is about, checked against the contract; None for the contract itself."""
+    if kind == DocumentKind.CONTRACT:
+        if subject_id is not None:
+            raise InvalidDocumentSubject(_("A contract document has no subject."), extra={"kind": kind})
+        return None
+    if kind == DocumentKind.MINUTES:
+        if subject_id is None or minutes_session(contract=contract, session_id=subject_id) is None:
+            raise InvalidDocumentSubject(
+                _("Name a consultation round of the negotiation this contract came from."),
+                extra={"kind": kind, "subject_id": subject_id, "negotiation": contract.negotiation_id},
+            )
+        return subject_id
+    if kind == DocumentKind.RESOLUTION:
+        session = resolution_session(contract=contract, session_id=subject_id)
+        if session is None:
+            if subject_id is not None:
+                raise InvalidDocumentSubject(
+                    _("Name a closed workers' congress session of this contract."),
+                    extra={"kind": kind, "subject_id": subject_id},
+                )
+            raise NoClosedCongressSession(
+                _("The workers' congress has not yet voted on this contract."), extra={"kind": kind}
+            )
+        return session.pk
+    raise DocumentKindUnavailable(
+        _("Rectification notices are issued from a breach found by a compliance run."), extra={"kind": kind}
+    )
+
+
+@transaction.atomic
+def document_request(
+    *, user, contract: Contract, kind: str, language: str = settings.LANGUAGE_CODE, subject_id: int | None = None
+) -> Document:
+    """Ask for a document of the contract's current version; asking again returns the same one
+    (a failed one is queued again)."""
+    if not enterprise_list(user=user).filter(pk=contract.enterprise_id).exists():
+        raise NotAllowed(_("You hold no role in this contract's enterprise."))
+    if kind not in DocumentKind.values:
+        raise InvalidInput(_("Unknown document kind “%(kind)s”.") % {"kind": kind}, code="unknown_document_kind")
+    if language not in LANGUAGE_CODES:
+        raise InvalidInput(
+            _("Documents are written in %(list)s.") % {"list": ", ".join(LANGUAGE_CODES)},
+            code="unknown_language",
+            extra={"languages": LANGUAGE_CODES},
+        )
+    subject_id = _subject(contract=contract, kind=kind, subject_id=subject_id)
+    version = Contract.objects.filter(pk=contract.pk).values_list("version", flat=True).get()
+    document, created = Document.objects.get_or_create(
+        contract=contract,
+        kind=kind,
+        language=language,
+        subject_id=subject_id,
+        contract_version=version,
+        defaults={"requested_by": user if user.is_authenticated else None},
+    )
+    if not created and document.status == DocumentStatus.FAILED:
+        document.status, document.error = DocumentStatus.PENDING, ""
+        document.save(update_fields=["status", "error"])
+        created = True
+    if created:
+        render_document.delay_on_commit(document.pk)
+    return document
+
+
+def _file_stem(document: Document) -> str:
+    return f"{document.kind}-{document.contract_id}-v{document.contract_version}-{document.language}"
+
+
+def _fail(document_id: int, error: str) -> Document | None:
+    with transaction.atomic():
+        document = Document.objects.select_for_update().filter(pk=document_id).first()
+        if document is not None and document.status != DocumentStatus.READY:
+            document.status, document.error = DocumentStatus.FAILED, error[:2000]
+            document.save(update_fields=["status", "error"])
+        return document
+
+
+def document_render(*, document_id: int) -> Document | None:
+    """Render a requested document, store its .docx (and PDF) with checksum and template; safe to run twice.
+
+    The row is locked to check its state, but rendering happens outside the
+    transaction: a PDF conversion takes seconds and must not hold the row (on
+    SQLite, the whole database) locked. Two concurrent runs may both render; the
+    second to store finds the document ready and discards its copy.
+    """
+    with transaction.atomic():
+        document = Document.objects.select_for_update().filter(pk=document_id).first()
+        if document is None or document.status == DocumentStatus.READY:
+            return document
+    try:
+        context = document_context(document)
+        docx = render_docx(template_path(document.kind), context)
+    except ContextUnavailable as error:
+        return _fail(document_id, str(error))
+    except Exception as error:
+        logger.exception("rendering document %s failed", document_id)
+        return _fail(document_id, f"{type(error).__name__}: {error}")
+
+    pdf_bytes, pdf_error = None, ""
+    if pdf_enabled():
+        try:
+            pdf_bytes = pdf.docx_to_pdf(docx, timeout=getattr(settings, "DOCUMENTS_PDF_TIMEOUT", pdf.DEFAULT_TIMEOUT))
+        except pdf.PdfConversionFailed as error:
+            logger.warning("PDF of document %s failed: %s", document_id, error)
+            pdf_error = f"PDF: {error}"
+
+    with transaction.atomic():
+        document = Document.objects.select_for_update().filter(pk=document_id).first()
+        if document is None or document.status == DocumentStatus.READY:
+            return document  # deleted meanwhile, or another run stored it first: keep that one
+        stem = _file_stem(document)
+        document.file.save(f"{stem}.docx", ContentFile(docx), save=False)
+        if pdf_bytes is not None:
+            document.pdf.save(f"{stem}.pdf", ContentFile(pdf_bytes), save=False)
+        document.checksum = hashlib.sha256(docx).hexdigest()
+        document.template = template_name(document.kind)
+        document.rendered_at = timezone.now()
+        document.status = DocumentStatus.READY
+        document.error = pdf_error
+        document.save()
+        return document
+
+
+@dataclass(frozen=True)
+class DocumentFile:
+    file: FieldFile
+    filename: str
+    content_type: str
+
+
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
+
+
+def document_file(*, document: Document, file_format: str = "docx") -> DocumentFile:
+    """The stored .docx or PDF of a ready document, with the name it downloads as."""
+    if document.status != DocumentStatus.READY:
+        raise DocumentNotReady(
+            _("The document is not ready: it is %(status)s.") % {"status": document.get_status_display()},
+            extra={"status": document.status, "error": document.error},
+        )
+    title = _UNSAFE.sub("-", document.contract.title).strip(" .-") or "contract"
+    stem = f"{title}-{document.kind}-v{document.contract_version}-{document.language}"
+    if file_format == "pdf":
+        if not document.pdf:
+            raise PdfNotAvailable(
+                _("No PDF of this document: the server cannot convert documents to PDF."),
+                extra={"error": document.error},
+            )
+        return DocumentFile(document.pdf, f"{stem}.pdf", PDF_CONTENT_TYPE)
+    if file_format != "docx":
+        raise InvalidInput(_("Download as docx or pdf."), code="unknown_format", extra={"formats": ["docx", "pdf"]})
+    return DocumentFile(document.file, f"{stem}.docx", DOCX_CONTENT_TYPE)
