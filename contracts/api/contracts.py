@@ -1,6 +1,8 @@
 """API for collective contracts, their clauses, versions and lifecycle actions."""
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
@@ -14,6 +16,7 @@ from contracts.api.history import HistoryEntrySerializer
 from contracts.models import Clause, Contract, ContractKind, ContractVersion, Enterprise
 from contracts.services import lifecycle
 from contracts.services.draft_check import contract_draft_check
+from contracts.services.filing_pack import contract_filing_pack
 from contracts.services.versions import contract_diff, version_change_text
 from contracts.terms import ClauseCategory
 
@@ -238,6 +241,21 @@ class ContractViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             except (KeyError, ValueError):
                 raise serializers.ValidationError({name: ["Give a version number."]}) from None
         return Response(contract_diff(contract=self.get_object(), from_number=numbers["from"], to_number=numbers["to"]))
+
+    @extend_schema(
+        parameters=[OpenApiParameter("language", str, enum=["zh-hans", "en"], required=False)],
+        responses={(200, "application/zip"): OpenApiTypes.BINARY},
+    )
+    @action(detail=True, methods=["get"], url_path="filing-pack")
+    def filing_pack(self, request, pk=None):
+        """R8: contract, congress resolution, representatives and signed minutes in one archive."""
+        language = request.query_params.get("language", "zh-hans")
+        if language not in dict(settings.LANGUAGES):
+            raise serializers.ValidationError({"language": ["zh-hans or en"]})
+        name, data = contract_filing_pack(contract=self.get_object(), language=language)
+        response = HttpResponse(data, content_type="application/zip")
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
 
     @extend_schema(responses=HistoryEntrySerializer(many=True))
     @action(detail=True, methods=["get"])

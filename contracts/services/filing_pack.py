@@ -1,0 +1,73 @@
+"""R8: the pack the employer files with the labour administration, as one archive.
+
+It holds the contract as signed, the congress resolution with attendance and
+votes, the list of representatives and the signed minutes of every round
+(PCC Art. 42; the local lists of filing materials, e.g. Beijing Art. 46).
+"""
+
+import csv
+import io
+import zipfile
+
+from django.apps import apps
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from config.errors import StateConflict
+from contracts.documents.context import contract_context, minutes_context, resolution_context, resolution_session
+from contracts.documents.render import render_docx
+from contracts.documents.templates import template_path
+from contracts.models import Contract, ContractStatus
+
+FILEABLE = {ContractStatus.SIGNED, ContractStatus.FILED, ContractStatus.EFFECTIVE, ContractStatus.EXPIRED}
+
+
+def _representatives_csv(negotiation_id: int | None) -> bytes:
+    """Name, side, position and role of each representative, as a spreadsheet opens it (UTF-8 with BOM)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([_("Side"), _("Name"), _("Position"), _("Role"), _("Left office on")])
+    if negotiation_id is not None:
+        representative_model = apps.get_model("bargaining", "Representative")
+        for person in representative_model.objects.filter(negotiation_id=negotiation_id).order_by(
+            "side", "-is_chief", "id"
+        ):
+            role = _("chief representative") if person.is_chief else (_("outside expert") if person.is_external else "")
+            writer.writerow([person.get_side_display(), person.name, person.position, role, person.vacated_on or ""])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def _signed_rounds(negotiation_id: int | None) -> list[int]:
+    if negotiation_id is None:
+        return []
+    session_model = apps.get_model("bargaining", "ConsultationSession")
+    return list(
+        session_model.objects.filter(
+            negotiation_id=negotiation_id, union_signed_at__isnull=False, employer_signed_at__isnull=False
+        )
+        .order_by("round_no")
+        .values_list("pk", "round_no")
+    )
+
+
+def contract_filing_pack(*, contract: Contract, language: str = "zh-hans") -> tuple[str, bytes]:
+    """The filing archive's file name and bytes; only a signed (or later) contract has one."""
+    if contract.status not in FILEABLE:
+        raise StateConflict(
+            _("Only a contract signed by both chief representatives can be filed."), code="contract_not_signed"
+        )
+    buffer = io.BytesIO()
+    with translation.override(language), zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            f"1-{_('contract')}.docx",
+            render_docx(template_path("contract"), contract_context(contract=contract, language=language)),
+        )
+        session = resolution_session(contract=contract)
+        if session is not None:
+            context = resolution_context(contract=contract, language=language, session_id=session.pk)
+            archive.writestr(f"2-{_('congress resolution')}.docx", render_docx(template_path("resolution"), context))
+        archive.writestr(f"3-{_('representatives')}.csv", _representatives_csv(contract.negotiation_id))
+        for session_id, round_no in _signed_rounds(contract.negotiation_id):
+            context = minutes_context(contract=contract, session_id=session_id, language=language)
+            archive.writestr(f"4-{_('minutes')}-{round_no}.docx", render_docx(template_path("minutes"), context))
+    return f"filing-pack-{contract.pk}-v{contract.version}.zip", buffer.getvalue()
