@@ -7,8 +7,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from config.errors import InvalidInput, NotAllowed, StateConflict
 from contracts.access import CONTRACT_WRITE_ROLES, enterprise_roles, require_role
@@ -156,7 +155,7 @@ def contract_create(
     )
     for position, clause in enumerate(clauses, 1):
         _clause_save(Clause(contract=contract, position=position), clause)
-    contract_version_record(contract=contract, user=user, change=N_("contract drafted"))
+    contract_version_record(contract=contract, user=user, change=gettext_noop("contract drafted"))
     return contract
 
 
@@ -171,7 +170,7 @@ def contract_update(*, user, contract: Contract, **fields: Any) -> Contract:
     contract_term_check(enterprise=contract.enterprise, term_start=contract.term_start, term_end=contract.term_end)
     _check_chiefs(contract.enterprise, fields.get("union_chief"), fields.get("employer_chief"))
     contract.save()
-    contract_version_record(contract=contract, user=user, change=N_("contract changed"))
+    contract_version_record(contract=contract, user=user, change=gettext_noop("contract changed"))
     return contract
 
 
@@ -199,7 +198,9 @@ def clause_add(*, user, contract: Contract, **data: Any) -> Clause:
     contract_check_transition(contract=contract, action="edit")
     position = data.pop("position", None) or contract.clauses.count() + 1
     clause = _clause_save(Clause(contract=contract, position=position), data)
-    contract_version_record(contract=contract, user=user, change=N_("clause %(n)s added"), args={"n": clause.number})
+    contract_version_record(
+        contract=contract, user=user, change=gettext_noop("clause %(n)s added"), args={"n": clause.number}
+    )
     return clause
 
 
@@ -209,7 +210,9 @@ def clause_update(*, user, clause: Clause, **data: Any) -> Clause:
     _require_writer(user, contract)
     contract_check_transition(contract=contract, action="edit")
     clause = _clause_save(Clause.objects.select_related("contract").get(pk=clause.pk), data)
-    contract_version_record(contract=contract, user=user, change=N_("clause %(n)s changed"), args={"n": clause.number})
+    contract_version_record(
+        contract=contract, user=user, change=gettext_noop("clause %(n)s changed"), args={"n": clause.number}
+    )
     return clause
 
 
@@ -220,7 +223,9 @@ def clause_delete(*, user, clause: Clause) -> None:
     contract_check_transition(contract=contract, action="edit")
     number = clause.number
     clause.delete()
-    contract_version_record(contract=contract, user=user, change=N_("clause %(n)s removed"), args={"n": number})
+    contract_version_record(
+        contract=contract, user=user, change=gettext_noop("clause %(n)s removed"), args={"n": number}
+    )
 
 
 @transaction.atomic
@@ -239,7 +244,7 @@ def contract_submit_to_congress(*, user, contract: Contract) -> Contract:
         )
     if not contract.clauses.exists():
         raise ContractStateConflict(_("The contract has no clauses."), code="no_clauses")
-    return _set_status(contract, S.IN_CONGRESS, user=user, change=N_("submitted to the workers' congress"))
+    return _set_status(contract, S.IN_CONGRESS, user=user, change=gettext_noop("submitted to the workers' congress"))
 
 
 def _set_status(contract: Contract, status: str, *, user, change: str) -> Contract:
@@ -256,8 +261,8 @@ def contract_congress_decided(*, contract: Contract, passed: bool, user) -> Cont
     contract = _locked(contract)
     contract_check_transition(contract=contract, action="vote")
     if passed:
-        return _set_status(contract, S.APPROVED, user=user, change=N_("approved by the workers' congress"))
-    return _set_status(contract, S.DRAFT, user=user, change=N_("rejected by the workers' congress"))
+        return _set_status(contract, S.APPROVED, user=user, change=gettext_noop("approved by the workers' congress"))
+    return _set_status(contract, S.DRAFT, user=user, change=gettext_noop("rejected by the workers' congress"))
 
 
 @transaction.atomic
@@ -277,7 +282,7 @@ def contract_sign(*, user, contract: Contract) -> Contract:
     setattr(contract, f"{side}_signed_at", timezone.now())
     if contract.union_signed_at and contract.employer_signed_at:
         contract.signed_on = timezone.localdate()
-        return _set_status(contract, S.SIGNED, user=user, change=N_("signed by both chief representatives"))
+        return _set_status(contract, S.SIGNED, user=user, change=gettext_noop("signed by both chief representatives"))
     contract.save()
     return contract
 
@@ -309,7 +314,7 @@ def contract_file(*, user, contract: Contract, filed_on: dt.date, receipt_on: dt
     if receipt_on is not None:
         _set_receipt(contract, receipt_on)
     contract.save()
-    contract_version_record(contract=contract, user=user, change=N_("filed with the labour administration"))
+    contract_version_record(contract=contract, user=user, change=gettext_noop("filed with the labour administration"))
     return contract
 
 
@@ -337,7 +342,9 @@ def contract_record_receipt(
         contract.effective_on, contract.effective_confirmed = effective_on, True
     _set_receipt(contract, receipt_on)
     contract.save()
-    contract_version_record(contract=contract, user=user, change=N_("receipt by the labour administration recorded"))
+    contract_version_record(
+        contract=contract, user=user, change=gettext_noop("receipt by the labour administration recorded")
+    )
     return contract
 
 
@@ -359,7 +366,7 @@ def contract_record_objection(*, user, contract: Contract, objected_on: dt.date,
     contract.union_signed_at = contract.employer_signed_at = None
     contract.signed_on = contract.filed_on = contract.receipt_on = contract.review_deadline = None
     contract.effective_on, contract.effective_confirmed = None, False
-    return _set_status(contract, S.DRAFT, user=user, change=N_("objection by the labour administration"))
+    return _set_status(contract, S.DRAFT, user=user, change=gettext_noop("objection by the labour administration"))
 
 
 def contracts_make_effective(*, today: dt.date | None = None) -> list[int]:
@@ -376,7 +383,10 @@ def contracts_make_effective(*, today: dt.date | None = None) -> list[int]:
             if contract.status != S.FILED or contract.effective_on is None or contract.effective_on > today:
                 continue
             _set_status(
-                contract, S.EFFECTIVE, user=None, change=N_("took effect: no objection within the review period")
+                contract,
+                S.EFFECTIVE,
+                user=None,
+                change=gettext_noop("took effect: no objection within the review period"),
             )
             changed.append(contract.pk)
     return changed
@@ -391,7 +401,7 @@ def contracts_expire(*, today: dt.date | None = None) -> list[int]:
             contract = Contract.objects.select_for_update().get(pk=contract_id)
             if contract.status != S.EFFECTIVE or contract.term_end >= today:
                 continue
-            _set_status(contract, S.EXPIRED, user=None, change=N_("expired at the end of its term"))
+            _set_status(contract, S.EXPIRED, user=None, change=gettext_noop("expired at the end of its term"))
             changed.append(contract.pk)
     return changed
 
