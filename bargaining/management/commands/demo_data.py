@@ -13,7 +13,8 @@ from rest_framework.authtoken.models import Token
 
 from bargaining.models import Side
 from bargaining.services import negotiations, proposals, representatives, sessions
-from contracts.models import Enterprise, Federation, Membership, Role
+from contracts.models import CongressMode, Contract, Enterprise, Federation, Membership, Role
+from contracts.services import congress, lifecycle
 
 FEDERATION = "浦东新区总工会"
 
@@ -166,6 +167,8 @@ class Command(BaseCommand):
                 sessions.session_sign(user=demo, session=session)
                 sessions.session_sign(user=employer, session=session)
 
+        self._effective_contract(textiles, union=demo, employer=employer)
+
         pending = negotiations.negotiation_create(
             user=demo, enterprise=textiles, title="2027年度集体合同续签协商", kind="general"
         )
@@ -176,3 +179,82 @@ class Command(BaseCommand):
             received_on=today - dt.timedelta(days=12),
             text="工会书面提出续签集体合同的协商要求。",
         )
+
+    def _effective_contract(self, enterprise, *, union, employer) -> None:
+        """A general contract taken through the congress, signing, filing and review: in effect."""
+        clauses = [
+            ("第一条", "term", "合同期限", "本合同期限为三年，自2026年1月1日起至2028年12月31日止。", []),
+            (
+                "第二条",
+                "pay",
+                "最低工资",
+                "职工月基本工资不低于2600元。",
+                [{"kind": "min_monthly_wage", "params": {"amount": "2600"}}],
+            ),
+            (
+                "第三条",
+                "pay",
+                "发薪日",
+                "企业于每月15日支付上月工资，遇休息日或法定节假日提前至最近的工作日支付。",
+                [{"kind": "pay_day", "params": {"day": 15}}],
+            ),
+            (
+                "第四条",
+                "working_time",
+                "加班",
+                "每月加班时间不超过36小时。",
+                [{"kind": "max_overtime_hours_month", "params": {"hours": "36"}}],
+            ),
+            (
+                "第五条",
+                "pay",
+                "加班工资",
+                "加班工资按不低于工资的150%、200%、300%支付。",
+                [{"kind": "overtime_premium", "params": {}}],
+            ),
+            (
+                "第六条",
+                "rest_leave",
+                "带薪年休假",
+                "职工按工龄享受5天、10天、15天带薪年休假。",
+                [{"kind": "annual_leave_days", "params": {}}],
+            ),
+            (
+                "第七条",
+                "women_minors",
+                "女职工保护",
+                "女职工产假不少于98天。",
+                [{"kind": "maternity_leave_days", "params": {"days": 98}}],
+            ),
+            ("第八条", "amendment", "变更和解除", "本合同的变更、解除须经双方协商一致并提交职工代表大会审议。", []),
+            ("第九条", "disputes", "争议处理", "履行本合同发生争议时，双方协商解决；协商不成的，依法申请仲裁。", []),
+            ("第十条", "breach_liability", "违约责任", "任何一方违反本合同，应承担相应责任。", []),
+        ]
+        contract = lifecycle.contract_create(
+            user=union,
+            enterprise=enterprise,
+            kind="general",
+            title="华南纺织有限公司集体合同（2026—2028年）",
+            term_start=dt.date(2026, 1, 1),
+            term_end=dt.date(2028, 12, 31),
+            union_chief=union,
+            employer_chief=employer,
+            clauses=[
+                {"number": n, "category": c, "title": t, "text": x, "terms": terms} for n, c, t, x, terms in clauses
+            ],
+        )
+        lifecycle.contract_submit_to_congress(user=union, contract=contract)
+        session = congress.congress_session_open(
+            user=union, contract=contract, delegates_total=45, held_on=dt.date(2025, 12, 10), mode=CongressMode.TALLY
+        )
+        congress.congress_tally_record(user=union, session=session, present=41, yes=38, no=2, abstain=1)
+        congress.congress_session_close(user=union, session=session)
+        lifecycle.contract_sign(user=union, contract=contract)
+        lifecycle.contract_sign(user=employer, contract=contract)
+        # The demo's story happened last December: date the signature accordingly.
+        Contract.objects.filter(pk=contract.pk).update(signed_on=dt.date(2025, 12, 15))
+        contract.refresh_from_db()
+        lifecycle.contract_file(
+            user=employer, contract=contract, filed_on=dt.date(2025, 12, 19), receipt_on=dt.date(2025, 12, 22)
+        )
+        lifecycle.contracts_make_effective()
