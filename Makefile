@@ -38,8 +38,9 @@ lint: setup
 	$(BIN)/python manage.py spectacular --validate --fail-on-warn --file /dev/null
 
 # The suite runs on its own folder under var/ so a running `make run` is never disturbed.
+CONCORD_TEST_DIR ?= $(CURDIR)/var/test
 test: lint
-	CONCORD_VAR_DIR=$(CURDIR)/var/test $(BIN)/python -m pytest $(PYTEST_ARGS)
+	CONCORD_VAR_DIR=$(CONCORD_TEST_DIR) $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Rebuild the translation catalogues after changing strings (needs GNU gettext);
 # the compiled .mo files are committed so a fresh machine needs no gettext.

@@ -29,7 +29,6 @@ class MembershipAdmin(SimpleHistoryAdmin):
 # its counters are the only place choices exist, and they show on the session once it closes.
 
 
-
 @admin.register(CongressSession)
 class CongressSessionAdmin(SimpleHistoryAdmin):
     list_display = ["contract", "held_on", "mode", "delegates_total", "present", "passed", "closed_at"]

@@ -64,6 +64,14 @@ def database_url(settings_dict: dict) -> str:
     pytest.fail(f"no DATABASE_URL for the worker on {engine}")
 
 
+def _set_broker_transport_options(options: dict) -> None:
+    """Override the broker options in this process; Celery reads the CELERY_-namespaced key first."""
+    celery_app.conf["CELERY_BROKER_TRANSPORT_OPTIONS"] = options
+    celery_app.conf["broker_transport_options"] = options
+    assert celery_app.conf.broker_transport_options == options
+    _reset_producer_pools()
+
+
 def _reset_producer_pools() -> None:
     """Make the next ``.delay()`` open a connection with the current broker settings."""
     if celery_app._pool is not None:
@@ -135,8 +143,7 @@ def celery_worker(django_db_setup, tmp_path_factory) -> Iterator[WorkerProcess]:
                 options[key] = str(broker_dir / Path(value).relative_to(old_dir))
                 Path(options[key]).mkdir(parents=True, exist_ok=True)
         env["CONCORD_BROKER_DIR"] = str(broker_dir)
-        celery_app.conf.broker_transport_options = options
-        _reset_producer_pools()
+        _set_broker_transport_options(options)
     else:
         celery_app.control.purge()
 
@@ -170,19 +177,24 @@ def celery_worker(django_db_setup, tmp_path_factory) -> Iterator[WorkerProcess]:
     finally:
         worker.stop()
         if filesystem_broker:
-            celery_app.conf.broker_transport_options = previous_options
-            _reset_producer_pools()
+            _set_broker_transport_options(previous_options)
 
 
 # --- Headless Chromium ---------------------------------------------------------------
 
 
 @pytest.fixture
-def browser(tmp_path) -> Iterator[webdriver.Chrome]:
+def browser_languages() -> str:
+    """The Accept-Language of the browser: Chinese, like our users'. Parametrize to change."""
+    return "zh-CN,zh"
+
+
+@pytest.fixture
+def browser(tmp_path, browser_languages) -> Iterator[webdriver.Chrome]:
     """Debian's headless Chromium through its chromedriver; nothing is downloaded.
 
     Skipped where Chromium is not installed, unless ``CONCORD_REQUIRE_BROWSER=1`` (CI),
-    which turns the skip into a failure. The browser asks for Chinese, like our users'.
+    which turns the skip into a failure.
     """
     missing = [str(path) for path in (CHROMIUM, CHROMEDRIVER) if not path.exists()]
     if missing:
@@ -196,8 +208,8 @@ def browser(tmp_path) -> Iterator[webdriver.Chrome]:
     for flag in CHROMIUM_FLAGS:
         options.add_argument(flag)
     options.add_argument(f"--user-data-dir={tmp_path / 'chromium-profile'}")
-    options.add_argument("--lang=zh-CN")
-    options.add_experimental_option("prefs", {"intl.accept_languages": "zh-CN,zh"})
+    options.add_argument(f"--lang={browser_languages.split(',')[0]}")
+    options.add_experimental_option("prefs", {"intl.accept_languages": browser_languages})
     service = Service(executable_path=str(CHROMEDRIVER), log_output=str(tmp_path / "chromedriver.log"))
     driver = webdriver.Chrome(service=service, options=options)
     driver.set_page_load_timeout(30)

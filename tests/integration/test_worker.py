@@ -32,7 +32,8 @@ def wait_for(condition, *, worker, what: str):
 def test_health_shows_the_worker_alive_once_it_ran_the_heartbeat(celery_worker, client):
     cache.delete(HEARTBEAT_KEY)  # a heartbeat left by an earlier run must not count
     before = client.get("/api/v1/health/").json()
-    assert before == {"database": True, "worker_heartbeat": None, "worker_alive": False}
+    assert before["worker_heartbeat"] is None
+    assert before["worker_alive"] is False
 
     heartbeat.delay()
 
