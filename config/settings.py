@@ -147,6 +147,12 @@ else:
 DOCUMENTS_PDF = env.bool("DOCUMENTS_PDF", default=True)
 DOCUMENTS_PDF_TIMEOUT = env.int("DOCUMENTS_PDF_TIMEOUT", default=120)
 
+# --- Payroll imports --------------------------------------------------------------------
+# Refused before parsing above this size (a 1,000,000-row CSV is about 90 MB).
+PAYROLL_MAX_UPLOAD_BYTES = env.int("PAYROLL_MAX_UPLOAD_BYTES", default=200 * 2**20)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 2**20
+FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 2**20
+
 # --- REST API ---------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -181,6 +187,9 @@ SPECTACULAR_SETTINGS = {
         "DocumentStatusEnum": "contracts.models.documents.DocumentStatus.choices",
         "CongressModeEnum": "contracts.models.congress.CongressMode.choices",
         "BallotChoiceEnum": "contracts.models.congress.BallotChoice.choices",
+        "ImportStatusEnum": "contracts.models.compliance.ImportStatus.choices",
+        "RunStatusEnum": "contracts.models.compliance.RunStatus.choices",
+        "BreachStatusEnum": "contracts.models.compliance.BreachStatus.choices",
     },
 }
 
@@ -211,6 +220,7 @@ CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "concord.heartbeat", "schedule": 60.0},
     "contracts-make-effective": {"task": "contracts.make_effective", "schedule": crontab(minute=5)},
     "contracts-expire": {"task": "contracts.expire", "schedule": crontab(hour=0, minute=15)},
+    "contracts-sweep-pending": {"task": "contracts.sweep_pending", "schedule": 300.0},
 }
 
 # --- Logging ----------------------------------------------------------------------

@@ -1,7 +1,22 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from contracts.models import BallotReceipt, CongressSession, Enterprise, Federation, Membership
+from contracts.models import (
+    BallotReceipt,
+    Breach,
+    Clause,
+    ComplianceRun,
+    CongressSession,
+    Contract,
+    ContractStatus,
+    ContractVersion,
+    Document,
+    Enterprise,
+    Federation,
+    Finding,
+    Membership,
+    PayrollImport,
+)
 
 
 @admin.register(Federation)
@@ -85,3 +100,106 @@ class BallotReceiptAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# --- Contracts: status and versions move only through the services ---------------------------
+
+
+class ClauseInline(admin.StackedInline):
+    model = Clause
+    extra = 0
+    fields = ["number", "position", "category", "title", "text", "terms"]
+
+    def has_change_permission(self, request, obj=None):
+        # An approved, signed or effective contract is immutable, in the admin too.
+        return super().has_change_permission(request, obj) and (obj is None or obj.status == ContractStatus.DRAFT)
+
+    has_add_permission = has_change_permission
+    has_delete_permission = has_change_permission
+
+
+@admin.register(Contract)
+class ContractAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "enterprise", "kind", "status", "term_start", "term_end", "version"]
+    list_filter = ["status", "kind"]
+    search_fields = ["title", "enterprise__name"]
+    list_select_related = ["enterprise"]
+    inlines = [ClauseInline]
+    readonly_fields = [
+        "status",
+        "version",
+        "union_signed_at",
+        "employer_signed_at",
+        "signed_on",
+        "filed_on",
+        "receipt_on",
+        "review_deadline",
+        "effective_on",
+        "objection_text",
+        "objected_on",
+    ]
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (obj is None or obj.status == ContractStatus.DRAFT)
+
+
+@admin.register(Clause)
+class ClauseAdmin(SimpleHistoryAdmin):
+    list_display = ["number", "title", "category", "contract"]
+    list_filter = ["category"]
+    search_fields = ["title", "text", "contract__title"]
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or obj.contract.status == ContractStatus.DRAFT)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ContractVersion)
+class ContractVersionAdmin(ReadOnlyAdmin):
+    list_display = ["contract", "number", "status", "change", "created_by", "created_at"]
+    list_select_related = ["contract", "created_by"]
+
+
+@admin.register(Document)
+class DocumentAdmin(ReadOnlyAdmin):
+    list_display = ["contract", "kind", "language", "contract_version", "status", "rendered_at"]
+    list_filter = ["kind", "status", "language"]
+
+
+# --- Compliance ------------------------------------------------------------------------------
+
+
+@admin.register(PayrollImport)
+class PayrollImportAdmin(ReadOnlyAdmin):
+    list_display = ["original_name", "enterprise", "status", "row_count", "problem_count", "uploaded_at"]
+    list_filter = ["status"]
+
+
+@admin.register(ComplianceRun)
+class ComplianceRunAdmin(ReadOnlyAdmin):
+    list_display = ["contract", "payroll_import", "status", "finding_count", "breach_count", "finished_at"]
+    list_filter = ["status"]
+
+
+@admin.register(Breach)
+class BreachAdmin(SimpleHistoryAdmin, ReadOnlyAdmin):
+    list_display = ["contract", "clause_number", "term_kind", "period", "affected_count", "total_shortfall", "status"]
+    list_filter = ["status", "term_kind"]
+    search_fields = ["contract__title", "enterprise__name"]
+
+
+@admin.register(Finding)
+class FindingAdmin(ReadOnlyAdmin):
+    list_display = ["breach", "employee_id", "period", "expected", "actual", "shortfall"]
+    search_fields = ["employee_id"]

@@ -25,3 +25,48 @@ def render_document(document_id: int) -> str | None:
 
     document = document_render(document_id=document_id)
     return document.status if document is not None else None
+
+
+@shared_task(name="contracts.import_payroll")
+def import_payroll(payroll_id: int) -> str | None:
+    """Check an uploaded payroll file; only a pending import is processed (safe to run twice)."""
+    from contracts.services.payroll import payroll_import_process
+
+    payroll = payroll_import_process(payroll_id=payroll_id)
+    return payroll.status if payroll is not None else None
+
+
+@shared_task(name="contracts.run_compliance")
+def run_compliance(run_id: int) -> str | None:
+    """Run a contract's checks against a payroll import; a finished run is left alone."""
+    from contracts.services.compliance import compliance_run_execute
+
+    run = compliance_run_execute(run_id=run_id)
+    return run.status if run is not None else None
+
+
+@shared_task(name="contracts.sweep_pending")
+def sweep_pending() -> dict[str, int]:
+    """Every few minutes: re-queue imports and runs left pending or running by a lost worker or broker."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from contracts.models import ComplianceRun, ImportStatus, PayrollImport, RunStatus
+
+    stale = timezone.now() - timedelta(minutes=10)
+    imports = list(
+        PayrollImport.objects.filter(
+            status__in=[ImportStatus.PENDING, ImportStatus.PROCESSING], uploaded_at__lt=stale
+        ).values_list("pk", flat=True)
+    )
+    runs = list(
+        ComplianceRun.objects.filter(
+            status__in=[RunStatus.PENDING, RunStatus.RUNNING], created_at__lt=stale
+        ).values_list("pk", flat=True)
+    )
+    for payroll_id in imports:
+        import_payroll.delay(payroll_id)
+    for run_id in runs:
+        run_compliance.delay(run_id)
+    return {"imports": len(imports), "runs": len(runs)}

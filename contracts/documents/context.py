@@ -23,7 +23,7 @@ from contracts.models import CongressSession, Contract, ContractVersion, Documen
 from contracts.rules.decisions import ARTICLES, article
 from contracts.rules.packs import CongressMajority
 from contracts.services.versions import contract_snapshot
-from contracts.terms import ClauseCategory
+from contracts.terms import TERM_KINDS, ClauseCategory
 
 NUMERALS = "零一二三四五六七八九"
 DASH = "—"
@@ -343,4 +343,30 @@ def document_context(document) -> dict[str, Any]:
         return minutes_context(contract=contract, session_id=document.subject_id, language=document.language)
     if document.kind == DocumentKind.RESOLUTION:
         return resolution_context(contract=contract, language=document.language, session_id=document.subject_id)
-    raise ContextUnavailable(f"no context builder for {document.kind} documents yet")
+    if document.kind == DocumentKind.RECTIFICATION_NOTICE:
+        return rectification_notice_context(
+            contract=contract,
+            language=document.language,
+            breach=breach_notice_facts(contract=contract, breach_id=document.subject_id, language=document.language),
+            issued_on=timezone.localdate(document.requested_at),
+        )
+    raise ContextUnavailable(f"no context builder for {document.kind} documents")
+
+
+def breach_notice_facts(*, contract: Contract, breach_id: int, language: str) -> dict[str, Any]:
+    """What a rectification notice says about a breach: the term, period, people and shortfall."""
+    from contracts.services.compliance import TERM_RULES
+
+    breach = contract.breaches.get(pk=breach_id)
+    with translation.override(language):
+        term = TERM_KINDS[breach.term_kind].label if breach.term_kind in TERM_KINDS else breach.term_kind
+        shortfall: Any = Decimal(breach.total_shortfall) / 100
+        if breach.unit != "fen":
+            shortfall = f"{Decimal(breach.total_shortfall) / 100} ({breach.unit})"
+        return {
+            "term": f"{breach.clause_number} · {term}",
+            "period": breach.period,
+            "affected": breach.affected_count,
+            "shortfall": shortfall,
+            "rule": TERM_RULES.get(breach.term_kind, "R14"),
+        }

@@ -80,7 +80,7 @@ class ComplianceRun(models.Model):
     error = models.TextField(_("error"), blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("requested by"),
+        verbose_name=_("asked for by"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,

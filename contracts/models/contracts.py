@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from contracts.models.enterprises import Enterprise
@@ -18,7 +19,7 @@ class ContractKind(models.TextChoices):
 
 
 class ContractStatus(models.TextChoices):
-    DRAFT = "draft", _("draft")
+    DRAFT = "draft", pgettext_lazy("contract status", "draft")
     IN_CONGRESS = "in_congress", _("before the workers' congress")
     APPROVED = "approved", _("approved by the workers' congress")
     SIGNED = "signed", _("signed")

@@ -40,7 +40,7 @@ class Document(models.Model):
     error = models.TextField(_("error"), blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("requested by"),
+        verbose_name=_("asked for by"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,

@@ -90,9 +90,14 @@ def _subject(*, contract: Contract, kind: str, subject_id: int | None) -> int | 
                 _("The workers' congress has not yet voted on this contract."), extra={"kind": kind}
             )
         return session.pk
-    raise DocumentKindUnavailable(
-        _("Rectification notices are issued from a breach found by a compliance run."), extra={"kind": kind}
-    )
+    if kind == DocumentKind.RECTIFICATION_NOTICE:
+        if subject_id is None or not contract.breaches.filter(pk=subject_id).exists():
+            raise InvalidDocumentSubject(
+                _("Name a breach of this contract found by a compliance run."),
+                extra={"kind": kind, "subject_id": subject_id},
+            )
+        return subject_id
+    raise DocumentKindUnavailable(_("Unknown kind of document."), extra={"kind": kind})
 
 
 @transaction.atomic

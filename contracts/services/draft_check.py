@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from contracts.models import Contract, ContractKind
 from contracts.rules.decisions import article
 from contracts.rules.packs import RulePack
-from contracts.terms import ClauseCategory
+from contracts.terms import TERM_KINDS, ClauseCategory
 
 # The statutory contents a complete contract must have (PCC Art. 8), whatever its kind.
 REQUIRED_CATEGORIES = (
@@ -91,7 +91,7 @@ def contract_draft_check(*, contract: Contract) -> dict[str, Any]:
     missing += [
         {
             "term_kind": kind,
-            "message": _("A contract of this kind needs a “%(kind)s” term.") % {"kind": kind},
+            "message": _("A contract of this kind needs a “%(kind)s” term.") % {"kind": TERM_KINDS[kind].label},
         }
         for kind in REQUIRED_TERMS.get(contract.kind, ())
         if kind not in kinds
@@ -105,7 +105,13 @@ def contract_draft_check(*, contract: Contract) -> dict[str, Any]:
                 message = _("Clause %(clause)s: %(kind)s %(param)s is %(value)s; the law requires at least %(floor)s.")
                 if rule == "R11":
                     message = _("Clause %(clause)s: %(kind)s %(param)s is %(value)s; the law allows at most %(floor)s.")
-                values = {"clause": clause.number, "kind": term["kind"], "param": param, "value": value, "floor": floor}
+                values = {
+                    "clause": clause.number,
+                    "kind": TERM_KINDS[term["kind"]].label,
+                    "param": param,
+                    "value": value,
+                    "floor": floor,
+                }
                 below.append(
                     Shortfall(clause.number, term["kind"], param, str(value), str(floor), rule, message % values)
                 )

@@ -275,7 +275,7 @@ def test_post_again_after_rendering_returns_the_ready_document(contract, union_u
         ({"kind": "contract", "language": "fr"}, "invalid"),
         ({"kind": "contract", "subject_id": 5}, "invalid_document_subject"),
         ({"kind": "minutes", "subject_id": 999999}, "invalid_document_subject"),
-        ({"kind": "rectification_notice", "subject_id": 1}, "document_kind_unavailable"),
+        ({"kind": "rectification_notice", "subject_id": 999999}, "invalid_document_subject"),
     ],
 )
 def test_post_refuses_a_bad_request(contract, union_user, client_for, payload, code):
