@@ -2,8 +2,8 @@
 
 A term kind is declared once here and used by the bargaining side (proposals),
 by contract clauses and by the compliance checks. Adding a kind means adding one
-entry to ``TERM_KINDS`` (its checker is registered beside it by the compliance
-module).
+entry to ``TERM_KINDS``: its parameter schema and the dotted path of its checker
+(a pure function in ``contracts.compliance.checks``).
 """
 
 import re
@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import models
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from config.errors import InvalidInput
@@ -109,7 +110,11 @@ class TermKind:
     params: tuple[Param, ...]
     # The parameter whose number is compared between the two sides' positions.
     headline: str | None = None
-    checker: Callable[..., Any] | None = field(default=None, compare=False)
+    # Dotted path of the compliance checker, imported on first use (it needs pandas).
+    checker: str | None = field(default=None, compare=False)
+
+    def get_checker(self) -> Callable[..., Any] | None:
+        return import_string(self.checker) if self.checker else None
 
 
 TERM_KINDS: dict[str, TermKind] = {
@@ -121,6 +126,7 @@ TERM_KINDS: dict[str, TermKind] = {
             ClauseCategory.PAY,
             (Param("amount", _decimal(Decimal("0"))),),
             headline="amount",
+            checker="contracts.compliance.checks.min_monthly_wage",
         ),
         TermKind(
             "max_overtime_hours_month",
@@ -128,6 +134,7 @@ TERM_KINDS: dict[str, TermKind] = {
             ClauseCategory.WORKING_TIME,
             (Param("hours", _decimal(Decimal("0"), Decimal("744")), default="36"),),
             headline="hours",
+            checker="contracts.compliance.checks.max_overtime_hours_month",
         ),
         TermKind(
             "overtime_premium",
@@ -139,6 +146,7 @@ TERM_KINDS: dict[str, TermKind] = {
                 Param("holiday", _decimal(Decimal("0"), Decimal("10")), default="3.0"),
             ),
             headline="weekday",
+            checker="contracts.compliance.checks.overtime_premium",
         ),
         TermKind(
             "wage_increase_pct",
@@ -146,12 +154,14 @@ TERM_KINDS: dict[str, TermKind] = {
             ClauseCategory.PAY,
             (Param("percent", _decimal(Decimal("-100"), Decimal("1000"))), Param("reference_period", _period)),
             headline="percent",
+            checker="contracts.compliance.checks.wage_increase_pct",
         ),
         TermKind(
             "annual_leave_days",
             _("Paid annual leave"),
             ClauseCategory.REST_LEAVE,
             (Param("tiers", _leave_tiers, default=STATUTORY_LEAVE_TIERS),),
+            checker="contracts.compliance.checks.annual_leave_days",
         ),
         TermKind(
             "maternity_leave_days",
@@ -159,6 +169,7 @@ TERM_KINDS: dict[str, TermKind] = {
             ClauseCategory.WOMEN_MINORS,
             (Param("days", _integer(0, 1000), default=98),),
             headline="days",
+            checker="contracts.compliance.checks.maternity_leave_days",
         ),
         TermKind(
             "pay_day",
@@ -166,6 +177,7 @@ TERM_KINDS: dict[str, TermKind] = {
             ClauseCategory.PAY,
             (Param("day", _integer(1, 31)),),
             headline="day",
+            checker="contracts.compliance.checks.pay_day",
         ),
     )
 }

@@ -1,6 +1,7 @@
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
+from contracts.api.compliance import BreachViewSet, ComplianceRunViewSet, PayrollImportViewSet
 from contracts.api.contracts import ClauseViewSet, ContractViewSet
 from contracts.api.enterprises import EnterpriseViewSet
 from contracts.api.reference import RulePackListView, TermKindListView
@@ -8,6 +9,9 @@ from contracts.api.reference import RulePackListView, TermKindListView
 router = SimpleRouter()
 router.register("enterprises", EnterpriseViewSet, basename="enterprise")
 router.register("contracts", ContractViewSet, basename="contract")
+router.register("payroll-imports", PayrollImportViewSet, basename="payroll-import")
+router.register("compliance-runs", ComplianceRunViewSet, basename="compliance-run")
+router.register("breaches", BreachViewSet, basename="breach")
 clauses = SimpleRouter()
 clauses.register("clauses", ClauseViewSet, basename="clause")
 

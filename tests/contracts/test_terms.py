@@ -248,3 +248,10 @@ def test_term_headline_is_none_without_a_headline_or_its_value():
     assert term_headline(kind="annual_leave_days", params={"tiers": STATUTORY_LEAVE_TIERS}) is None
     assert term_headline(kind="min_monthly_wage", params={}) is None
     assert term_headline(kind="no_such_kind", params={"amount": "1"}) is None
+
+
+def test_every_term_kind_names_a_compliance_checker_of_the_same_name():
+    from contracts.compliance import checks
+
+    for code, kind in TERM_KINDS.items():
+        assert kind.get_checker() is getattr(checks, code)

@@ -1,0 +1,257 @@
+"""API for payroll imports, compliance runs and breaches."""
+
+import django_filters
+from django.conf import settings
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+
+from contracts.access import enterprise_list
+from contracts.api.documents import DocumentSerializer
+from contracts.models import (
+    Breach,
+    ComplianceRun,
+    Contract,
+    DocumentKind,
+    DocumentStatus,
+    Enterprise,
+    Finding,
+    PayrollImport,
+)
+from contracts.services.breaches import breach_transition
+from contracts.services.compliance import compliance_run_start
+from contracts.services.documents import document_request
+from contracts.services.payroll import payroll_import_upload
+
+
+class PayrollProblemSerializer(serializers.Serializer):
+    row = serializers.IntegerField(allow_null=True)
+    column = serializers.CharField()
+    value = serializers.CharField()
+    reason = serializers.CharField()
+
+
+class PayrollImportSerializer(serializers.ModelSerializer):
+    problems = PayrollProblemSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = PayrollImport
+        fields = [
+            "id",
+            "enterprise",
+            "original_name",
+            "size",
+            "checksum",
+            "status",
+            "progress",
+            "encoding",
+            "row_count",
+            "periods",
+            "problem_count",
+            "problems",
+            "uploaded_at",
+            "finished_at",
+        ]
+        read_only_fields = fields
+
+
+class PayrollUploadInput(serializers.Serializer):
+    enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.none())
+    file = serializers.FileField()
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None:
+            self.fields["enterprise"].queryset = enterprise_list(user=user)
+
+
+class PayrollImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Payroll files: kept as uploaded, checked all-or-nothing in the background."""
+
+    serializer_class = PayrollImportSerializer
+    filterset_fields = ["enterprise", "status"]
+    parser_classes = [MultiPartParser, FormParser]
+
+    def get_queryset(self):
+        return PayrollImport.objects.filter(enterprise__in=enterprise_list(user=self.request.user))
+
+    @extend_schema(request={"multipart/form-data": PayrollUploadInput}, responses={202: PayrollImportSerializer})
+    def create(self, request):
+        data = PayrollUploadInput(data=request.data, user=request.user)
+        data.is_valid(raise_exception=True)
+        payroll = payroll_import_upload(
+            user=request.user, enterprise=data.validated_data["enterprise"], upload=data.validated_data["file"]
+        )
+        return Response(PayrollImportSerializer(payroll).data, status=status.HTTP_202_ACCEPTED)
+
+
+class BreachSummarySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Breach
+        fields = [
+            "id",
+            "clause_number",
+            "term_kind",
+            "period",
+            "unit",
+            "affected_count",
+            "total_shortfall",
+            "worst_shortfall",
+            "worst_employee",
+            "status",
+        ]
+        read_only_fields = fields
+
+
+class ComplianceRunSerializer(serializers.ModelSerializer):
+    breaches = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ComplianceRun
+        fields = [
+            "id",
+            "contract",
+            "payroll_import",
+            "status",
+            "finding_count",
+            "breach_count",
+            "error",
+            "created_at",
+            "started_at",
+            "finished_at",
+            "breaches",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(BreachSummarySerializer(many=True))
+    def get_breaches(self, run: ComplianceRun):
+        breaches = Breach.objects.filter(findings__run=run).distinct().order_by("term_kind", "period")
+        return BreachSummarySerializer(breaches, many=True).data
+
+
+class ComplianceRunInput(serializers.Serializer):
+    contract = serializers.PrimaryKeyRelatedField(queryset=Contract.objects.none())
+    payroll_import = serializers.PrimaryKeyRelatedField(queryset=PayrollImport.objects.none())
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None:
+            visible = enterprise_list(user=user)
+            self.fields["contract"].queryset = Contract.objects.filter(enterprise__in=visible)
+            self.fields["payroll_import"].queryset = PayrollImport.objects.filter(enterprise__in=visible)
+
+
+class ComplianceRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Checks of a contract against a payroll import; the result lists the breaches found."""
+
+    serializer_class = ComplianceRunSerializer
+    filterset_fields = ["contract", "payroll_import", "status"]
+
+    def get_queryset(self):
+        return ComplianceRun.objects.filter(contract__enterprise__in=enterprise_list(user=self.request.user))
+
+    @extend_schema(request=ComplianceRunInput, responses={202: ComplianceRunSerializer})
+    def create(self, request):
+        data = ComplianceRunInput(data=request.data, user=request.user)
+        data.is_valid(raise_exception=True)
+        run = compliance_run_start(user=request.user, **data.validated_data)
+        return Response(ComplianceRunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
+
+
+class BreachFilter(django_filters.FilterSet):
+    term = django_filters.CharFilter(field_name="term_kind")
+
+    class Meta:
+        model = Breach
+        fields = ["enterprise", "contract", "status", "term_kind", "period"]
+
+
+class BreachSerializer(BreachSummarySerializer):
+    class Meta(BreachSummarySerializer.Meta):
+        fields = [
+            *BreachSummarySerializer.Meta.fields,
+            "contract",
+            "enterprise",
+            "dispute_reason",
+            "status_changed_by",
+            "status_changed_at",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class FindingSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Finding
+        fields = ["employee_id", "period", "expected", "actual", "shortfall"]
+        read_only_fields = fields
+
+
+class NoticeInput(serializers.Serializer):
+    language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False)
+
+
+class DisputeInput(serializers.Serializer):
+    reason = serializers.CharField()
+
+
+class BreachViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Breaches of the user's enterprises, with their lifecycle actions and findings."""
+
+    serializer_class = BreachSerializer
+    filterset_class = BreachFilter
+
+    def get_queryset(self):
+        return Breach.objects.filter(enterprise__in=enterprise_list(user=self.request.user))
+
+    def _move(self, request, action_name: str, reason: str = ""):
+        breach = breach_transition(user=request.user, breach=self.get_object(), action=action_name, reason=reason)
+        return Response(BreachSerializer(breach).data)
+
+    @extend_schema(request=None, responses=BreachSerializer)
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request, pk=None):
+        return self._move(request, "acknowledge")
+
+    @extend_schema(request=DisputeInput, responses=BreachSerializer)
+    @action(detail=True, methods=["post"])
+    def dispute(self, request, pk=None):
+        data = DisputeInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._move(request, "dispute", data.validated_data["reason"])
+
+    @extend_schema(request=None, responses=BreachSerializer)
+    @action(detail=True, methods=["post"])
+    def remedy(self, request, pk=None):
+        return self._move(request, "remedy")
+
+    @extend_schema(request=None, responses=BreachSerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        return self._move(request, "close")
+
+    @extend_schema(request=NoticeInput, responses={202: DocumentSerializer, 200: DocumentSerializer})
+    @action(detail=True, methods=["post"], url_path="rectification-notice")
+    def rectification_notice(self, request, pk=None):
+        """Ask for a rectification notice to the employer about this breach (rendered in the background)."""
+        breach = self.get_object()
+        data = NoticeInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        document = document_request(
+            user=request.user,
+            contract=breach.contract,
+            kind=DocumentKind.RECTIFICATION_NOTICE,
+            subject_id=breach.pk,
+            **data.validated_data,
+        )
+        code = status.HTTP_200_OK if document.status == DocumentStatus.READY else status.HTTP_202_ACCEPTED
+        return Response(DocumentSerializer(document, context={"request": request}).data, status=code)
+
+    @extend_schema(responses=FindingSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def findings(self, request, pk=None):
+        breach = self.get_object()
+        page = self.paginate_queryset(breach.findings.order_by("-shortfall", "employee_id"))
+        return self.get_paginated_response(FindingSerializer(page, many=True).data)

@@ -1,0 +1,284 @@
+"""Compliance runs: check one payroll import against every typed term of a contract,
+record findings and breaches (one per term and period), and hand new breaches to
+notifications in the same transaction."""
+
+import logging
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from config.errors import InvalidInput, StateConflict
+from contracts.access import CONTRACT_WRITE_ROLES, require_role
+from contracts.compliance import columns as C
+from contracts.compliance.checks import CheckContext, breach_summary, months_in_force, run_checks
+from contracts.compliance.storage import payroll_frame_read
+from contracts.models import (
+    Breach,
+    BreachStatus,
+    ComplianceRun,
+    Contract,
+    ContractStatus,
+    Finding,
+    ImportStatus,
+    PayrollImport,
+    Role,
+    RunStatus,
+)
+from contracts.rules.decisions import article
+from contracts.terms import TERM_KINDS
+from notifications.models import Level
+from notifications.services import alert_raise
+
+logger = logging.getLogger(__name__)
+
+ACTIVE = (BreachStatus.OPEN, BreachStatus.NOTIFIED, BreachStatus.ACKNOWLEDGED, BreachStatus.DISPUTED)
+# The rule each term kind's check applies (SPEC §2), for what people read.
+TERM_RULES = {
+    "min_monthly_wage": "R13",
+    "max_overtime_hours_month": "R11",
+    "overtime_premium": "R12",
+    "wage_increase_pct": "R14",
+    "annual_leave_days": "R15",
+    "pay_day": "R18",
+    "maternity_leave_days": "R19",
+}
+FINDINGS_BATCH = 5000
+
+
+def contract_periods(contract: Contract) -> set[str]:
+    """The months ("YYYY-MM") a contract's term touches."""
+    return {f"{p // 100:04d}-{p % 100:02d}" for p in months_in_force(contract.term_start, contract.term_end)}
+
+
+@transaction.atomic
+def compliance_run_start(*, user, contract: Contract, payroll_import: PayrollImport) -> ComplianceRun:
+    """Ask for the checks of ``contract`` against ``payroll_import``; asking again re-runs the same run."""
+    if user is not None:
+        require_role(
+            user=user,
+            enterprise=contract.enterprise,
+            roles=CONTRACT_WRITE_ROLES,
+            message=_("Only negotiators and union leaders of this enterprise may run compliance checks."),
+        )
+    if payroll_import.enterprise_id != contract.enterprise_id:
+        raise InvalidInput(_("The payroll import belongs to another enterprise."), code="foreign_payroll")
+    if payroll_import.status != ImportStatus.ACCEPTED:
+        raise StateConflict(_("Only an accepted payroll import can be checked."), code="payroll_not_accepted")
+    if contract.status not in (ContractStatus.EFFECTIVE, ContractStatus.EXPIRED):
+        raise StateConflict(
+            _("Only a contract that is or was in effect can be checked."), code="contract_not_in_effect"
+        )
+    run, created = ComplianceRun.objects.select_for_update().get_or_create(
+        contract=contract, payroll_import=payroll_import, defaults={"requested_by": user}
+    )
+    if not created:
+        if run.status in (RunStatus.PENDING, RunStatus.RUNNING):
+            return run
+        run.status, run.error = RunStatus.PENDING, ""
+        run.save(update_fields=["status", "error"])
+    from contracts.tasks import run_compliance
+
+    run_compliance.delay_on_commit(run.pk)
+    return run
+
+
+def _contract_terms(contract: Contract) -> dict[str, tuple[Any, dict[str, Any]]]:
+    """term id ("<clause number>|<kind>") -> (clause, term) for every checked term of the contract."""
+    terms = {}
+    for clause in contract.clauses.all():
+        for term in clause.terms:
+            if term["kind"] in TERM_KINDS:
+                terms[f"{clause.number}|{term['kind']}"] = (clause, term)
+    return terms
+
+
+def compliance_run_execute(*, run_id: int) -> ComplianceRun | None:
+    """Run the checks and record their outcome. Safe to run twice: the same run replaces its
+    findings and updates the same breaches, so nothing is duplicated."""
+    with transaction.atomic():
+        run = ComplianceRun.objects.select_for_update().filter(pk=run_id).first()
+        if run is None or run.status == RunStatus.DONE:
+            return run
+        run.status, run.started_at = RunStatus.RUNNING, timezone.now()
+        run.save(update_fields=["status", "started_at"])
+    contract = Contract.objects.select_related("enterprise").get(pk=run.contract_id)
+    terms = _contract_terms(contract)
+    payroll = payroll_frame_read(run.payroll_import.columnar.path)
+    context = CheckContext(
+        pack=contract.enterprise.pack, periods=months_in_force(contract.term_start, contract.term_end)
+    )
+    findings = run_checks(payroll, [(key, term["kind"], term["params"]) for key, (_, term) in terms.items()], context)
+    summary = breach_summary(findings)
+    checked_periods = sorted(contract_periods(contract) & set(run.payroll_import.periods))
+    with transaction.atomic():
+        run = ComplianceRun.objects.select_for_update().get(pk=run_id)
+        if run.status != RunStatus.RUNNING:
+            return run
+        _record(run=run, contract=contract, terms=terms, findings=findings, summary=summary, periods=checked_periods)
+        run.status, run.finished_at = RunStatus.DONE, timezone.now()
+        run.finding_count, run.breach_count = len(findings), len(summary)
+        run.save()
+    return run
+
+
+def _years_of(periods: list[str]) -> set[str]:
+    return {period[:4] for period in periods}
+
+
+def _record(*, run, contract, terms, findings: pd.DataFrame, summary: pd.DataFrame, periods: list[str]) -> None:
+    run.findings.all().delete()
+    found: set[tuple[str, str, str]] = set()
+    new_breaches: list[Breach] = []
+    breach_ids: dict[tuple[str, str], int] = {}
+    worst = _worst_employees(findings)
+    for row in summary.itertuples(index=False):
+        term_id, period = getattr(row, C.TERM_ID), getattr(row, C.PERIOD)
+        clause, term = terms[term_id]
+        key = (clause.number, term["kind"], period)
+        found.add(key)
+        breach, created = Breach.objects.select_for_update().get_or_create(
+            contract=contract,
+            clause_number=clause.number,
+            term_kind=term["kind"],
+            period=period,
+            defaults={
+                "enterprise_id": contract.enterprise_id,
+                "clause": clause,
+                "unit": getattr(row, C.UNIT),
+                "affected_count": int(getattr(row, C.AFFECTED)),
+                "total_shortfall": int(getattr(row, C.TOTAL_SHORTFALL)),
+                "worst_shortfall": int(getattr(row, C.WORST_SHORTFALL)),
+                "worst_employee": worst.get((term_id, period), ""),
+                "first_run": run,
+                "last_run": run,
+            },
+        )
+        if not created:
+            breach.unit = getattr(row, C.UNIT)
+            breach.affected_count = int(getattr(row, C.AFFECTED))
+            breach.total_shortfall = int(getattr(row, C.TOTAL_SHORTFALL))
+            breach.worst_shortfall = int(getattr(row, C.WORST_SHORTFALL))
+            breach.worst_employee = worst.get((term_id, period), "")
+            breach.last_run = run
+            if breach.status in (BreachStatus.REMEDIED, BreachStatus.CLOSED):
+                # Found again after being put right: it is a live breach again.
+                breach.status, breach.status_changed_by, breach.status_changed_at = (
+                    BreachStatus.OPEN,
+                    None,
+                    timezone.now(),
+                )
+                new_breaches.append(breach)
+            breach.save()
+        else:
+            new_breaches.append(breach)
+        breach_ids[(term_id, period)] = breach.pk
+    _store_findings(run, findings, breach_ids)
+    _remedy_clean(run=run, contract=contract, terms=terms, found=found, periods=periods)
+    for breach in new_breaches:
+        _alert(breach)
+
+
+def _worst_employees(findings: pd.DataFrame) -> dict[tuple[str, str], str]:
+    if findings.empty:
+        return {}
+    top = findings.sort_values(C.SHORTFALL, ascending=False, kind="stable").drop_duplicates([C.TERM_ID, C.PERIOD])
+    return {(t, p): str(e) for t, p, e in zip(top[C.TERM_ID], top[C.PERIOD], top[C.EMPLOYEE_ID], strict=True)}
+
+
+def _store_findings(run: ComplianceRun, findings: pd.DataFrame, breach_ids: dict[tuple[str, str], int]) -> None:
+    if findings.empty:
+        return
+    keys = list(zip(findings[C.TERM_ID], findings[C.PERIOD], strict=True))
+    breach_column = np.fromiter((breach_ids[key] for key in keys), dtype=np.int64, count=len(keys))
+    columns = zip(
+        breach_column,
+        findings[C.EMPLOYEE_ID].astype(str),
+        findings[C.PERIOD].astype(str),
+        findings[C.EXPECTED].astype(np.int64),
+        findings[C.ACTUAL].astype(np.int64),
+        findings[C.SHORTFALL].astype(np.int64),
+        strict=True,
+    )
+    batch = []
+    for breach_id, employee, period, expected, actual, shortfall in columns:
+        batch.append(
+            Finding(
+                run=run,
+                breach_id=int(breach_id),
+                employee_id=employee,
+                period=period,
+                expected=int(expected),
+                actual=int(actual),
+                shortfall=int(shortfall),
+            )
+        )
+        if len(batch) >= FINDINGS_BATCH:
+            Finding.objects.bulk_create(batch)
+            batch = []
+    Finding.objects.bulk_create(batch)
+
+
+def _remedy_clean(*, run, contract, terms, found, periods: list[str]) -> None:
+    """A later run that finds a term and period clean marks its live breach remedied."""
+    checked_kinds = {term["kind"] for _, term in terms.values()}
+    checked = set(periods) | _years_of(periods)
+    for breach in Breach.objects.select_for_update().filter(
+        contract=contract, status__in=ACTIVE, term_kind__in=checked_kinds, period__in=checked
+    ):
+        if (breach.clause_number, breach.term_kind, breach.period) not in found:
+            breach.status, breach.status_changed_at, breach.status_changed_by = (
+                BreachStatus.REMEDIED,
+                timezone.now(),
+                None,
+            )
+            breach.last_run = run
+            breach.save()
+
+
+def breach_recipients(breach: Breach) -> list[int]:
+    """Breaches go to the enterprise's union leaders and its federation's officers."""
+    from contracts.models import Membership
+
+    return list(
+        Membership.objects.filter(
+            Q(enterprise_id=breach.enterprise_id, role=Role.UNION_LEADER)
+            | Q(federation_id=breach.enterprise.federation_id, role=Role.FEDERATION_OFFICER)
+        )
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+
+
+def breach_facts(breach: Breach) -> dict[str, Any]:
+    """What an alert or a notice says about a breach: JSON values only."""
+    rule = TERM_RULES.get(breach.term_kind, "R14")
+    return {
+        "breach": breach.pk,
+        "enterprise": breach.enterprise.name,
+        "contract": breach.contract.title,
+        "clause": breach.clause_number,
+        "term_kind": breach.term_kind,
+        "period": breach.period,
+        "unit": breach.unit,
+        "affected": breach.affected_count,
+        "total_shortfall": breach.total_shortfall,
+        "worst_shortfall": breach.worst_shortfall,
+        "rule": rule,
+        "article": article(rule),
+    }
+
+
+def _alert(breach: Breach) -> None:
+    alert_raise(
+        recipients=breach_recipients(breach),
+        level=Level.BREACH,
+        template="breach_found",
+        context=breach_facts(breach),
+        link=f"/api/v1/breaches/{breach.pk}/",
+        dedup_key=f"breach:{breach.pk}:{breach.status_changed_at or breach.created_at:%Y%m%d%H%M%S%f}",
+    )

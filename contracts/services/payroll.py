@@ -1,0 +1,105 @@
+"""Payroll imports: the upload is kept byte for byte, checked all-or-nothing, and an
+accepted one is stored as a columnar copy that compliance runs read."""
+
+import hashlib
+import logging
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from config.errors import InvalidInput
+from contracts.access import require_role
+from contracts.compliance.parsing import parse_payroll
+from contracts.compliance.storage import payroll_frame_path, payroll_frame_write
+from contracts.models import ContractStatus, Enterprise, ImportStatus, PayrollImport, Role
+
+logger = logging.getLogger(__name__)
+
+PAYROLL_ROLES = {Role.UNION_LEADER, Role.UNION_NEGOTIATOR, Role.EMPLOYER_NEGOTIATOR, Role.ADMIN}
+
+
+@transaction.atomic
+def payroll_import_upload(*, user, enterprise: Enterprise, upload: UploadedFile) -> PayrollImport:
+    """Keep the uploaded file and queue its import; a file over the size limit is refused before parsing."""
+    require_role(
+        user=user,
+        enterprise=enterprise,
+        roles=PAYROLL_ROLES,
+        message=_("Only union leaders, negotiators and administrators of this enterprise may upload payroll."),
+    )
+    limit = settings.PAYROLL_MAX_UPLOAD_BYTES
+    if upload.size > limit:
+        raise InvalidInput(
+            _("The file is %(size)s MB; at most %(limit)s MB can be imported at once.")
+            % {"size": round(upload.size / 2**20, 1), "limit": round(limit / 2**20, 1)},
+            code="file_too_large",
+            extra={"size": upload.size, "limit": limit},
+        )
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    payroll = PayrollImport(
+        enterprise=enterprise,
+        original_name=upload.name[:255],
+        size=upload.size,
+        checksum=digest.hexdigest(),
+        uploaded_by=user,
+    )
+    payroll.file.save(upload.name, upload, save=False)
+    payroll.save()
+    from contracts.tasks import import_payroll
+
+    import_payroll.delay_on_commit(payroll.pk)
+    return payroll
+
+
+def _set_progress(payroll_id: int, progress: int) -> None:
+    PayrollImport.objects.filter(pk=payroll_id).update(progress=progress)
+
+
+def payroll_import_process(*, payroll_id: int) -> PayrollImport | None:
+    """Parse and validate the kept upload; accept it whole (and store its columnar copy) or
+    reject it whole with every problem. Safe to run twice: only a pending import is processed."""
+    with transaction.atomic():
+        payroll = PayrollImport.objects.select_for_update().filter(pk=payroll_id).first()
+        if payroll is None or payroll.status not in (ImportStatus.PENDING, ImportStatus.PROCESSING):
+            return payroll
+        payroll.status, payroll.progress = ImportStatus.PROCESSING, 5
+        payroll.save(update_fields=["status", "progress"])
+    result = parse_payroll(payroll.file.path, filename=payroll.original_name)
+    _set_progress(payroll_id, 70)
+    with transaction.atomic():
+        payroll = PayrollImport.objects.select_for_update().get(pk=payroll_id)
+        if payroll.status != ImportStatus.PROCESSING:
+            return payroll
+        payroll.encoding = result.encoding or ""
+        payroll.problems = result.problems
+        payroll.problem_count = result.problem_count
+        payroll.row_count = result.row_count
+        payroll.periods = result.periods
+        if result.accepted:
+            path = payroll_frame_write(result.frame, path=payroll_frame_path(payroll.file.path))
+            payroll.columnar.name = str(path.relative_to(settings.MEDIA_ROOT))
+            payroll.status = ImportStatus.ACCEPTED
+        else:
+            payroll.status = ImportStatus.REJECTED
+        payroll.progress = 100
+        payroll.finished_at = timezone.now()
+        payroll.save()
+        if payroll.status == ImportStatus.ACCEPTED:
+            _start_runs_for(payroll)
+    return payroll
+
+
+def _start_runs_for(payroll: PayrollImport) -> None:
+    """A new payroll import of an enterprise with contracts in effect in its periods starts their checks."""
+    from contracts.services.compliance import compliance_run_start, contract_periods
+
+    periods = set(payroll.periods)
+    for contract in payroll.enterprise.contracts.filter(status__in=[ContractStatus.EFFECTIVE, ContractStatus.EXPIRED]):
+        if periods & contract_periods(contract):
+            compliance_run_start(user=None, contract=contract, payroll_import=payroll)

@@ -1,0 +1,361 @@
+"""Reading payroll files (SPEC §3): encodings, header languages, formats, and rejected files."""
+
+import datetime as dt
+import io
+import zipfile
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from contracts.compliance import columns as C
+from contracts.compliance.parsing import parse_payroll
+from contracts.compliance.storage import payroll_frame_path, payroll_frame_read, payroll_frame_write
+
+SAMPLE = Path("/work/shared/data/payroll-sample-gb18030.csv")
+
+CHINESE = "工号,姓名,性别,入职日期,月份,基本工资,工作日加班,休息日加班,节假日加班,加班费,发薪日期\n"
+CHINESE_ROWS = (
+    'A1001,王芳,女,2016/3/5,2026-03,"5,200.00",10,2,1.5,¥900.50,2026年4月10日\n'
+    "A1002,李雷,男,2020-07-01,2026-03,4800,,,,,\n"
+)
+
+
+def csv_bytes(text: str, encoding: str) -> bytes:
+    return text.encode(encoding)
+
+
+def problems_of(result) -> list[tuple]:
+    return [(p["row"], p["column"], p["value"], p["code"]) for p in result.problems]
+
+
+# --- encodings and header languages --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("encoding", "detected"), [("utf-8", "utf-8"), ("utf-8-sig", "utf-8-sig"), ("gb18030", "gb18030")]
+)
+def test_csv_in_each_encoding_reads_the_same_frame(encoding, detected):
+    # given the same Chinese-headed CSV in three encodings
+    content = csv_bytes(CHINESE + CHINESE_ROWS, encoding)
+    # when parsed
+    result = parse_payroll(content, filename="payroll.csv")
+    # then it is accepted with the encoding detected and the values converted
+    assert result.problems == []
+    assert result.encoding == detected
+    frame = result.frame
+    assert frame[C.EMPLOYEE_ID].tolist() == ["A1001", "A1002"]
+    assert frame[C.NAME].tolist() == ["王芳", "李雷"]
+    assert frame[C.GENDER].tolist() == ["F", "M"]
+    assert frame[C.BASE_WAGE].tolist() == [520_000, 480_000]
+    assert frame[C.OT_HOLIDAY_HOURS].tolist() == [150, pd.NA]
+    assert frame[C.OVERTIME_HOURS].tolist() == [1350, pd.NA]  # the sum of the three split columns
+    assert frame[C.OVERTIME_PAY].tolist() == [90_050, pd.NA]
+    assert frame[C.PAY_DATE].tolist()[0] == pd.Timestamp("2026-04-10")
+    assert pd.isna(frame[C.PAY_DATE].iloc[1])
+    assert frame[C.HIRE_DATE].tolist() == [pd.Timestamp("2016-03-05"), pd.Timestamp("2020-07-01")]
+    assert result.periods == ["2026-03"]
+    assert result.row_count == 2
+
+
+def test_the_shared_gb18030_sample_imports_clean():
+    # given the HR-system export: GB18030, 员工编号, 月份 as 202503, one 加班小时 column
+    result = parse_payroll(SAMPLE, filename=SAMPLE.name)
+    # then its 60 rows are accepted
+    assert result.problems == [] and result.problem_count == 0
+    assert result.encoding == "gb18030"
+    assert result.row_count == 60 and len(result.frame) == 60
+    assert result.periods == [f"2025-{m:02d}" for m in range(1, 13)]
+    first = result.frame.iloc[0]
+    assert (first[C.EMPLOYEE_ID], first[C.NAME], first[C.GENDER]) == ("A1001", "王芳", "F")
+    assert (first[C.PERIOD], first[C.BASE_WAGE], first[C.OVERTIME_HOURS], first[C.OVERTIME_PAY]) == (
+        202501,
+        520_000,
+        1200,
+        53_793,
+    )
+    assert first[C.HIRE_DATE] == pd.Timestamp("2016-03-05")
+    # and with only the total hours, no split columns are made up
+    assert not set(C.OT_SPLIT_COLUMNS) & set(result.frame.columns)
+
+
+def test_english_headers_match_case_insensitively_and_trimmed():
+    text = " Employee_ID ,PERIOD, Base Wage ,Overtime_Hours,overtime pay\nE1,2026/03,3000,1.25,10\n"
+    result = parse_payroll(text.encode(), filename="en.csv")
+    assert result.problems == []
+    assert list(result.frame.columns) == [C.EMPLOYEE_ID, C.PERIOD, C.BASE_WAGE, C.OVERTIME_HOURS, C.OVERTIME_PAY]
+    assert result.frame[C.OVERTIME_HOURS].tolist() == [125]
+
+
+def test_a_header_with_a_unit_in_brackets_and_unknown_columns_are_accepted():
+    text = "员工编号,月份,基本工资（元）,备注\nE1,202603,3000,无\n"
+    result = parse_payroll(text.encode("gb18030"), filename="x.csv")
+    assert result.problems == []
+    assert list(result.frame.columns) == [C.EMPLOYEE_ID, C.PERIOD, C.BASE_WAGE]
+
+
+def test_a_path_given_as_text_is_read(tmp_path):
+    path = tmp_path / "p.csv"
+    path.write_bytes((CHINESE + CHINESE_ROWS).encode())
+    assert parse_payroll(str(path), filename="p.csv").row_count == 2
+
+
+# --- number, date and month formats ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("cell", "fen"),
+    [
+        ("5200", 520_000),
+        ("5200.5", 520_050),
+        ('"5,200.00"', 520_000),
+        ("¥5200.01", 520_001),
+        ('"￥5,200"', 520_000),
+        (" 5200 ", 520_000),
+        ("5200.100", 520_010),  # trailing zeros past two places change nothing
+        ("0", 0),
+    ],
+)
+def test_money_formats_become_fen(cell, fen):
+    result = parse_payroll(f"工号,月份,基本工资\nE1,2026-03,{cell}\n".encode(), filename="x.csv")
+    assert result.problems == []
+    assert result.frame[C.BASE_WAGE].tolist() == [fen]
+
+
+@pytest.mark.parametrize("cell", ["2026-03-05", "2026/3/5", "2026年3月5日", "2026/03/05", "20260305"])
+def test_date_formats(cell):
+    result = parse_payroll(f"工号,月份,基本工资,发薪日期\nE1,2026-02,1,{cell}\n".encode(), filename="x.csv")
+    assert result.problems == []
+    assert result.frame[C.PAY_DATE].tolist() == [pd.Timestamp("2026-03-05")]
+
+
+@pytest.mark.parametrize("cell", ["2026-03", "2026/03", "202603", "2026年3月", "2026-3", "2026年03月"])
+def test_month_formats(cell):
+    result = parse_payroll(f"工号,月份,基本工资\nE1,{cell},1\n".encode(), filename="x.csv")
+    assert result.problems == []
+    assert result.frame[C.PERIOD].tolist() == [202603]
+    assert result.frame[C.PERIOD].dtype == np.int32
+
+
+def test_blank_optional_cells_are_null_and_blank_rows_are_skipped():
+    text = "工号,月份,基本工资,加班费,入职日期\nE1,2026-03,1,,\n,,,,\nE2,2026-03,2,3,\n"
+    result = parse_payroll(text.encode(), filename="x.csv")
+    assert result.problems == []
+    assert result.row_count == 2
+    assert result.frame[C.OVERTIME_PAY].tolist() == [pd.NA, 300]
+    assert result.frame[C.HIRE_DATE].isna().all()
+
+
+# --- rejected files ---------------------------------------------------------------------------
+
+
+def test_every_bad_cell_is_listed_with_row_column_value_and_reason():
+    # given a file with one problem of each kind (the header is row 1)
+    text = (
+        "工号,月份,基本工资,加班小时,入职日期,性别\n"
+        "E1,2026-03,abc,1,2020-01-01,女\n"  # row 2: not a number
+        "E2,2026-13,1,1,2020-01-01,女\n"  # row 3: not a month
+        "E3,2026-03,-5,1,2020-02-30,女\n"  # row 4: negative, not a date
+        "E4,2026-03,1.001,2.345,2020-01-01,X\n"  # row 5: too many decimals twice, unknown gender
+        ",2026-03,1,1,2020-01-01,男\n"  # row 6: employee id missing
+    )
+    # when parsed
+    result = parse_payroll(text.encode(), filename="bad.csv")
+    # then nothing is accepted and each problem is listed in row order
+    assert result.frame is None
+    assert problems_of(result) == [
+        (2, "基本工资", "abc", "not_a_number"),
+        (3, "月份", "2026-13", "not_a_month"),
+        (4, "基本工资", "-5", "negative"),
+        (4, "入职日期", "2020-02-30", "not_a_date"),
+        (5, "基本工资", "1.001", "too_many_decimals"),
+        (5, "加班小时", "2.345", "too_many_decimals"),
+        (5, "性别", "X", "unknown_gender"),
+        (6, "工号", "", "missing_value"),
+    ]
+    assert result.problem_count == 8
+    assert all(p["reason"] for p in result.problems)
+
+
+def test_a_missing_required_column_is_reported():
+    result = parse_payroll("工号,基本工资\nE1,1\n".encode(), filename="x.csv")
+    assert result.frame is None
+    assert problems_of(result) == [(1, "period", "", "missing_column")]
+
+
+def test_each_duplicate_employee_month_row_is_reported():
+    text = "工号,月份,基本工资\nE1,2026-03,1\nE2,2026-03,1\nE1,202603,2\nE1,2026-04,1\n"
+    result = parse_payroll(text.encode(), filename="x.csv")
+    assert problems_of(result) == [
+        (2, "工号", "E1 2026-03", "duplicate_row"),
+        (4, "工号", "E1 202603", "duplicate_row"),
+    ]
+    assert "2, 4" in result.problems[0]["reason"]
+
+
+def test_problems_are_capped_with_the_total_counted():
+    text = "工号,月份,基本工资\n" + "".join(f"E{i},2026-03,bad\n" for i in range(300))
+    result = parse_payroll(text.encode(), filename="x.csv", max_problems=200)
+    assert result.frame is None
+    assert len(result.problems) == 200
+    assert result.problem_count == 300
+    assert [p["row"] for p in result.problems[:3]] == [2, 3, 4]
+
+
+def test_a_row_with_too_many_cells_rejects_the_file():
+    result = parse_payroll("工号,月份,基本工资\nE1,2026-03,1\nE2,2026-03,1,9\n".encode(), filename="x.csv")
+    assert result.frame is None
+    assert problems_of(result) == [(3, "", "E2,2026-03,1,9", "malformed_row")]
+
+
+def test_a_header_without_rows_is_rejected():
+    result = parse_payroll("工号,月份,基本工资\n".encode(), filename="x.csv")
+    assert result.frame is None
+    assert [p["code"] for p in result.problems] == ["no_rows"]
+
+
+# --- spreadsheets ------------------------------------------------------------------------------
+
+
+def xlsx(rows: list[list]) -> bytes:
+    """A minimal .xlsx (inline strings, a date style) written with zipfile: openpyxl is not a dependency."""
+
+    def cell(value):
+        if value is None:
+            return "<c/>"
+        if isinstance(value, dt.date):
+            return f'<c s="1"><v>{(value - dt.date(1899, 12, 30)).days}</v></c>'
+        if isinstance(value, int | float):
+            return f"<c><v>{value!r}</v></c>"
+        return f'<c t="inlineStr"><is><t>{escape(value)}</t></is></c>'
+
+    ns = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    pkg = "http://schemas.openxmlformats.org/package/2006"
+    sheet = "".join("<row>" + "".join(cell(v) for v in row) + "</row>" for row in rows)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as z:
+        z.writestr(
+            "[Content_Types].xml",
+            f'<Types xmlns="{pkg}/content-types"><Default Extension="rels" '
+            'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+            '<Override PartName="/xl/worksheets/sheet1.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+            '<Override PartName="/xl/styles.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>',
+        )
+        z.writestr(
+            "_rels/.rels",
+            f'<Relationships xmlns="{pkg}/relationships"><Relationship Id="rId1" '
+            f'Type="{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        )
+        z.writestr(
+            "xl/workbook.xml",
+            f'<workbook {ns} xmlns:r="{rel}"><sheets><sheet name="工资" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        )
+        z.writestr(
+            "xl/_rels/workbook.xml.rels",
+            f'<Relationships xmlns="{pkg}/relationships">'
+            f'<Relationship Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/>'
+            f'<Relationship Id="rId2" Type="{rel}/styles" Target="styles.xml"/></Relationships>',
+        )
+        z.writestr(
+            "xl/styles.xml",
+            f'<styleSheet {ns}><fonts count="1"><font/></fonts><fills count="1"><fill/></fills>'
+            '<borders count="1"><border/></borders><cellStyleXfs count="1"><xf/></cellStyleXfs>'
+            '<cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="14" applyNumberFormat="1"/></cellXfs></styleSheet>',
+        )
+        z.writestr("xl/worksheets/sheet1.xml", f"<worksheet {ns}><sheetData>{sheet}</sheetData></worksheet>")
+    return buffer.getvalue()
+
+
+def test_xlsx_with_numbers_dates_and_text_cells():
+    # given a spreadsheet where cells are typed: numbers, date cells, and some text
+    content = xlsx(
+        [
+            ["工号", "姓名", "月份", "基本工资", "加班费", "入职日期", "发薪日期"],
+            [1001, "王芳", 202603, 5200.5, 537.93, dt.date(2016, 3, 5), "2026/4/10"],
+            ["A1002", "李雷", "2026-03", "¥4,800.00", None, dt.date(2020, 7, 1), dt.date(2026, 4, 10)],
+            ["A1003", "张三", dt.date(2026, 3, 1), 0.1 + 0.2, 0, None, None],  # 0.30000000000000004 CNY
+        ]
+    )
+    # when parsed
+    result = parse_payroll(content, filename="工资.xlsx")
+    # then the values are those a person sees in the cells
+    assert result.problems == []
+    assert result.encoding == "spreadsheet"
+    frame = result.frame
+    assert frame[C.EMPLOYEE_ID].tolist() == ["1001", "A1002", "A1003"]
+    assert frame[C.PERIOD].tolist() == [202603] * 3
+    assert frame[C.BASE_WAGE].tolist() == [520_050, 480_000, 30]
+    assert frame[C.OVERTIME_PAY].tolist() == [53_793, pd.NA, 0]
+    assert frame[C.HIRE_DATE].tolist()[:2] == [pd.Timestamp("2016-03-05"), pd.Timestamp("2020-07-01")]
+    assert frame[C.PAY_DATE].tolist()[:2] == [pd.Timestamp("2026-04-10")] * 2
+
+
+def test_xlsx_problems_carry_spreadsheet_row_numbers():
+    content = xlsx(
+        [
+            ["employee_id", "period", "base_wage"],
+            ["E1", "2026-03", 1.005],
+            ["E2", "2026-03", -1],
+            ["E3", "someday", "n/a"],
+        ]
+    )
+    result = parse_payroll(content, filename="p.xlsx")
+    assert result.frame is None
+    assert problems_of(result) == [
+        (2, "base_wage", "1.005", "too_many_decimals"),
+        (3, "base_wage", "-1", "negative"),
+        (4, "period", "someday", "not_a_month"),
+        (4, "base_wage", "n/a", "not_a_number"),
+    ]
+
+
+def test_a_damaged_spreadsheet_is_rejected_as_unreadable():
+    result = parse_payroll(b"PK\x03\x04 not really a zip", filename="p.xlsx")
+    assert result.frame is None
+    assert [p["code"] for p in result.problems] == ["unreadable_file"]
+
+
+# --- storage -------------------------------------------------------------------------------------
+
+
+def test_an_accepted_frame_is_kept_beside_the_upload_and_read_back_unchanged(tmp_path):
+    # given an accepted import
+    frame = parse_payroll(SAMPLE, filename=SAMPLE.name).frame
+    upload = tmp_path / "imports" / "42.csv"
+    # when its frame is written and read back
+    path = payroll_frame_write(frame, path=payroll_frame_path(upload))
+    again = payroll_frame_read(path)
+    # then it is beside the upload with the same values and dtypes, and no temporary file is left
+    assert path == tmp_path / "imports" / "42.csv.parquet"
+    pd.testing.assert_frame_equal(again, frame)
+    assert [p.name for p in path.parent.iterdir()] == ["42.csv.parquet"]
+
+
+def test_gb18030_is_detected_when_chinese_first_appears_past_the_head_of_the_file():
+    # given a GB18030 file whose first 64 kB are plain ASCII
+    ascii_rows = "".join(f"E{i},2026-03,3000,Smith\n" for i in range(5000))
+    text = "employee_id,period,base_wage,name\n" + ascii_rows + "Z1,2026-03,3000,王芳\n"
+    # when parsed
+    result = parse_payroll(text.encode("gb18030"), filename="late.csv")
+    # then the Chinese name is read correctly
+    assert result.encoding == "gb18030"
+    assert result.frame[C.NAME].iloc[-1] == "王芳"
+
+
+def test_a_file_pasted_twice_reports_every_duplicate_with_its_twin_row():
+    # given 6,000 rows followed by the same 6,000 rows again
+    rows = "".join(f"E{i},2026-03,3000\n" for i in range(6000))
+    result = parse_payroll(("工号,月份,基本工资\n" + rows + rows).encode(), filename="twice.csv")
+    # then all 12,000 rows are duplicates, the first listed with its twin
+    assert result.problem_count == 12_000
+    assert len(result.problems) == 200
+    assert result.problems[0]["row"] == 2
+    assert "2, 6002" in result.problems[0]["reason"]
