@@ -2,7 +2,8 @@
 
 from django.contrib.auth import get_user_model
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -23,10 +24,11 @@ from bargaining.services import negotiations as negotiation_services
 from bargaining.services import proposals as proposal_services
 from bargaining.services import representatives as representative_services
 from bargaining.services import sessions as session_services
+from bargaining.services.costing import negotiation_costing
 from contracts import selectors as contract_selectors
 from contracts.access import enterprise_list
 from contracts.api.history import HistoryEntrySerializer
-from contracts.models import Enterprise
+from contracts.models import Enterprise, PayrollImport
 from contracts.terms import TERM_KIND_CHOICES, ClauseCategory
 
 
@@ -305,6 +307,22 @@ class ProposalViewSet(NegotiationChildMixin, mixins.ListModelMixin, mixins.Retri
             user=request.user, negotiation=self.negotiation, session=session, **fields
         )
         return Response(ProposalSerializer(proposal).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("payroll_import", int, required=True, description="an accepted payroll import")],
+        responses=OpenApiTypes.OBJECT,
+    )
+    @action(detail=False, methods=["get"])
+    def costing(self, request, negotiation_pk=None):
+        """What each side's latest positions would cost, priced on a payroll import's latest month."""
+        try:
+            payroll_id = int(request.query_params["payroll_import"])
+        except (KeyError, ValueError):
+            raise serializers.ValidationError({"payroll_import": ["Give the id of a payroll import."]}) from None
+        payroll = get_object_or_404(
+            PayrollImport.objects.filter(enterprise__in=enterprise_list(user=request.user)), pk=payroll_id
+        )
+        return Response(negotiation_costing(negotiation=self.negotiation, payroll_import=payroll))
 
     @extend_schema(responses=GapSerializer(many=True))
     @action(detail=False, methods=["get"])
