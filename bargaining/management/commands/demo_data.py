@@ -72,6 +72,7 @@ class Command(BaseCommand):
         for role in (Role.UNION_NEGOTIATOR, Role.UNION_LEADER, Role.ADMIN):
             Membership.objects.create(user=demo, enterprise=machinery, role=role)
         Membership.objects.create(user=demo, enterprise=textiles, role=Role.UNION_NEGOTIATOR)
+        Membership.objects.create(user=demo, enterprise=textiles, role=Role.UNION_LEADER)
         Membership.objects.create(user=employer, enterprise=machinery, role=Role.EMPLOYER_NEGOTIATOR)
         Membership.objects.create(user=employer, enterprise=textiles, role=Role.EMPLOYER_NEGOTIATOR)
         Membership.objects.create(user=officer, federation=federation, role=Role.FEDERATION_OFFICER)
@@ -167,7 +168,8 @@ class Command(BaseCommand):
                 sessions.session_sign(user=demo, session=session)
                 sessions.session_sign(user=employer, session=session)
 
-        self._effective_contract(textiles, union=demo, employer=employer)
+        contract = self._effective_contract(textiles, union=demo, employer=employer)
+        self._payroll(contract, uploader=demo)
 
         pending = negotiations.negotiation_create(
             user=demo, enterprise=textiles, title="2027年度集体合同续签协商", kind="general"
@@ -258,3 +260,52 @@ class Command(BaseCommand):
             user=employer, contract=contract, filed_on=dt.date(2025, 12, 19), receipt_on=dt.date(2025, 12, 22)
         )
         lifecycle.contracts_make_effective()
+        contract.refresh_from_db()
+        return contract
+
+    def _payroll(self, contract, *, uploader) -> None:
+        """Ten months of 2026 for 24 workers, as a Chinese HR system exports them (GB18030, Chinese
+        headers), with a few breaches planted: pay under the contract's 2,600 CNY floor, overtime
+        over 36 hours, short overtime pay and wages paid late."""
+        import csv
+        import io
+
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from contracts.services import compliance, payroll
+
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(
+            ["员工编号", "姓名", "部门", "性别", "入职日期", "月份", "基本工资", "加班小时", "加班费", "发薪日期"]
+        )
+        surnames, names = "王李张刘陈杨黄赵", "芳伟娜敏静磊"
+        for n in range(24):
+            employee = f"T{1001 + n}"
+            name = surnames[n % 8] + names[n % 6]
+            base = 2600 + 150 * (n % 9)
+            for month in range(1, 11):
+                wage = 2450 if (n == 3 and month in (3, 4)) else base
+                hours = 40 if (n == 7 and month == 5) else (n % 5) * 4
+                hourly = round(wage / 21.75 / 8 * 1.5 * hours, 2)
+                overtime_pay = round(hourly * 0.8, 2) if (n == 11 and month == 6) else hourly
+                paid = "2026/3/20" if month == 2 else f"2026/{month + 1}/{10}"
+                writer.writerow(
+                    [
+                        employee,
+                        name,
+                        "纺纱车间" if n % 2 else "织造车间",
+                        "女" if n % 3 else "男",
+                        "2015/4/1",
+                        f"2026{month:02d}",
+                        f"{wage:,.2f}",
+                        hours,
+                        f"{overtime_pay:.2f}",
+                        paid,
+                    ]
+                )
+        upload = SimpleUploadedFile("2026年1-10月工资表.csv", out.getvalue().encode("gb18030"), content_type="text/csv")
+        imported = payroll.payroll_import_upload(user=uploader, enterprise=contract.enterprise, upload=upload)
+        payroll.payroll_import_process(payroll_id=imported.pk)
+        for run in contract.compliance_runs.all():
+            compliance.compliance_run_execute(run_id=run.pk)
