@@ -3,7 +3,7 @@
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from config.errors import InvalidInput, StateConflict
 from contracts.access import require_role
@@ -60,3 +60,17 @@ def breach_transition(*, user, breach: Breach, action: str, reason: str = "") ->
 def breach_mark_notified(*, breach_id: int) -> None:
     """Called once the union leaders have been sent the alert: an open breach becomes notified."""
     Breach.objects.filter(pk=breach_id, status=B.OPEN).update(status=B.NOTIFIED, status_changed_at=timezone.now())
+
+
+def breach_shortfall_text(breach: Breach) -> str:
+    """The total shortfall as people read it, in its unit (fen shown as CNY)."""
+    amount = breach.total_shortfall
+    if breach.unit == "fen":
+        return f"¥{amount / 100:,.2f}"
+    if breach.unit == "date":
+        return ngettext("%(n)s day late", "%(n)s days late", amount) % {"n": amount}
+    if breach.unit == "hour_hundredths":
+        return _("%(n)s hours") % {"n": f"{amount / 100:,.2f}"}
+    if breach.unit == "day_hundredths":
+        return _("%(n)s days") % {"n": f"{amount / 100:,.2f}"}
+    return str(amount)
