@@ -21,7 +21,7 @@ from contracts.models import (
     PayrollImport,
 )
 from contracts.services.breaches import breach_transition
-from contracts.services.compliance import compliance_run_start
+from contracts.services.compliance import compliance_run_start, run_breaches
 from contracts.services.documents import document_request
 from contracts.services.payroll import payroll_import_upload
 
@@ -106,8 +106,6 @@ class BreachSummarySerializer(serializers.ModelSerializer):
 
 
 class ComplianceRunSerializer(serializers.ModelSerializer):
-    breaches = serializers.SerializerMethodField()
-
     class Meta:
         model = ComplianceRun
         fields = [
@@ -121,14 +119,34 @@ class ComplianceRunSerializer(serializers.ModelSerializer):
             "created_at",
             "started_at",
             "finished_at",
-            "breaches",
         ]
         read_only_fields = fields
 
-    @extend_schema_field(BreachSummarySerializer(many=True))
+
+class RunBreachSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    clause_number = serializers.CharField()
+    term_kind = serializers.CharField()
+    period = serializers.CharField()
+    unit = serializers.CharField()
+    status = serializers.CharField()
+    affected_count = serializers.IntegerField()
+    total_shortfall = serializers.IntegerField()
+    worst_shortfall = serializers.IntegerField()
+    worst_employee = serializers.CharField()
+
+
+class ComplianceRunDetailSerializer(ComplianceRunSerializer):
+    breaches = serializers.SerializerMethodField()
+
+    class Meta(ComplianceRunSerializer.Meta):
+        fields = [*ComplianceRunSerializer.Meta.fields, "breaches"]
+        read_only_fields = fields
+
+    @extend_schema_field(RunBreachSerializer(many=True))
     def get_breaches(self, run: ComplianceRun):
-        breaches = Breach.objects.filter(findings__run=run).distinct().order_by("term_kind", "period")
-        return BreachSummarySerializer(breaches, many=True).data
+        """The breaches as this run found them: counted from its own findings, not today's figures."""
+        return RunBreachSerializer(run_breaches(run=run), many=True).data
 
 
 class ComplianceRunInput(serializers.Serializer):
@@ -146,18 +164,20 @@ class ComplianceRunInput(serializers.Serializer):
 class ComplianceRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Checks of a contract against a payroll import; the result lists the breaches found."""
 
-    serializer_class = ComplianceRunSerializer
+    def get_serializer_class(self):
+        return ComplianceRunSerializer if self.action == "list" else ComplianceRunDetailSerializer
+
     filterset_fields = ["contract", "payroll_import", "status"]
 
     def get_queryset(self):
         return ComplianceRun.objects.filter(contract__enterprise__in=enterprise_list(user=self.request.user))
 
-    @extend_schema(request=ComplianceRunInput, responses={202: ComplianceRunSerializer})
+    @extend_schema(request=ComplianceRunInput, responses={202: ComplianceRunDetailSerializer})
     def create(self, request):
         data = ComplianceRunInput(data=request.data, user=request.user)
         data.is_valid(raise_exception=True)
         run = compliance_run_start(user=request.user, **data.validated_data)
-        return Response(ComplianceRunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
+        return Response(ComplianceRunDetailSerializer(run).data, status=status.HTTP_202_ACCEPTED)
 
 
 class BreachFilter(django_filters.FilterSet):

@@ -411,3 +411,33 @@ def breach_summary(findings: pd.DataFrame) -> pd.DataFrame:
     return summary[list(C.SUMMARY_COLUMNS)].astype(
         {C.AFFECTED: np.int64, C.TOTAL_SHORTFALL: np.int64, C.WORST_SHORTFALL: np.int64}
     )
+
+
+# --- what a run could judge ------------------------------------------------------------
+
+# The payroll columns without which a kind cannot be judged at all (any one of a tuple suffices).
+KIND_COLUMNS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "min_monthly_wage": ((C.BASE_WAGE,),),
+    "max_overtime_hours_month": ((C.OVERTIME_HOURS, *C.OT_SPLIT_COLUMNS),),
+    "overtime_premium": ((C.OVERTIME_PAY,), (C.OVERTIME_HOURS, *C.OT_SPLIT_COLUMNS)),
+    "wage_increase_pct": ((C.BASE_WAGE,),),
+    "annual_leave_days": ((C.LEAVE_DAYS_TAKEN,), (C.HIRE_DATE, C.SERVICE_YEARS)),
+    "pay_day": ((C.PAY_DATE,),),
+    "maternity_leave_days": (),
+}
+YEARLY_KINDS = {"annual_leave_days"}
+
+
+def evaluated_periods(payroll: pd.DataFrame, kind: str, params: dict[str, Any], context: CheckContext) -> set[str]:
+    """The periods ("YYYY-MM", or "YYYY" for yearly checks) in which a run really judged ``kind``:
+    no finding there means clean, not unknown. A kind whose columns are missing judged nothing,
+    a yearly check only the calendar years whose twelve months are all in the file and in force."""
+    needs = KIND_COLUMNS.get(kind)
+    if needs is None or not needs or not all(set(alternatives) & set(payroll.columns) for alternatives in needs):
+        return set()
+    months = np.unique(payroll[C.PERIOD].to_numpy()[_in_force(payroll, context)].astype(np.int64))
+    yearly = kind in YEARLY_KINDS or (kind == "wage_increase_pct" and len(str(params.get("reference_period"))) == 4)
+    if not yearly:
+        return {f"{m // 100:04d}-{m % 100:02d}" for m in months}
+    years, counts = np.unique(months // 100, return_counts=True)
+    return {f"{year:04d}" for year, count in zip(years, counts, strict=True) if count == 12}

@@ -24,7 +24,7 @@ class PayrollImport(models.Model):
     enterprise = models.ForeignKey(
         Enterprise, verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="payroll_imports"
     )
-    file = models.FileField(_("uploaded file"), upload_to="payroll/%Y/%m/")
+    file = models.FileField(_("uploaded file"), upload_to="payroll/%Y/%m/", max_length=255)
     original_name = models.CharField(_("file name"), max_length=255)
     size = models.PositiveBigIntegerField(_("size (bytes)"))
     checksum = models.CharField(_("SHA-256"), max_length=64)
@@ -35,7 +35,7 @@ class PayrollImport(models.Model):
     periods = models.JSONField(_("periods"), default=list, blank=True)
     problems = models.JSONField(_("problems"), default=list, blank=True)
     problem_count = models.PositiveIntegerField(_("number of problems"), default=0)
-    columnar = models.FileField(_("columnar copy"), upload_to="payroll/%Y/%m/", blank=True)
+    columnar = models.FileField(_("columnar copy"), upload_to="payroll/columnar/", blank=True, max_length=255)
     error = models.TextField(_("processing error"), blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

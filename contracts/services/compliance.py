@@ -8,14 +8,20 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Max, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from config.errors import InvalidInput, StateConflict
 from contracts.access import CONTRACT_WRITE_ROLES, require_role
 from contracts.compliance import columns as C
-from contracts.compliance.checks import CheckContext, breach_summary, months_in_force, run_checks
+from contracts.compliance.checks import (
+    CheckContext,
+    breach_summary,
+    evaluated_periods,
+    months_in_force,
+    run_checks,
+)
 from contracts.compliance.storage import payroll_frame_read
 from contracts.models import (
     Breach,
@@ -114,23 +120,21 @@ def compliance_run_execute(*, run_id: int) -> ComplianceRun | None:
     )
     findings = run_checks(payroll, [(key, term["kind"], term["params"]) for key, (_, term) in terms.items()], context)
     summary = breach_summary(findings)
-    checked_periods = sorted(contract_periods(contract) & set(run.payroll_import.periods))
+    evaluated = {
+        key: evaluated_periods(payroll, term["kind"], term["params"], context) for key, (_, term) in terms.items()
+    }
     with transaction.atomic():
         run = ComplianceRun.objects.select_for_update().get(pk=run_id)
         if run.status != RunStatus.RUNNING:
             return run
-        _record(run=run, contract=contract, terms=terms, findings=findings, summary=summary, periods=checked_periods)
+        _record(run=run, contract=contract, terms=terms, findings=findings, summary=summary, evaluated=evaluated)
         run.status, run.finished_at = RunStatus.DONE, timezone.now()
         run.finding_count, run.breach_count = len(findings), len(summary)
         run.save()
     return run
 
 
-def _years_of(periods: list[str]) -> set[str]:
-    return {period[:4] for period in periods}
-
-
-def _record(*, run, contract, terms, findings: pd.DataFrame, summary: pd.DataFrame, periods: list[str]) -> None:
+def _record(*, run, contract, terms, findings: pd.DataFrame, summary: pd.DataFrame, evaluated) -> None:
     run.findings.all().delete()
     found: set[tuple[str, str, str]] = set()
     new_breaches: list[Breach] = []
@@ -178,7 +182,7 @@ def _record(*, run, contract, terms, findings: pd.DataFrame, summary: pd.DataFra
             new_breaches.append(breach)
         breach_ids[(term_id, period)] = breach.pk
     _store_findings(run, findings, breach_ids)
-    _remedy_clean(run=run, contract=contract, terms=terms, found=found, periods=periods)
+    _remedy_clean(run=run, contract=contract, terms=terms, found=found, evaluated=evaluated)
     for breach in new_breaches:
         _alert(breach)
 
@@ -223,13 +227,15 @@ def _store_findings(run: ComplianceRun, findings: pd.DataFrame, breach_ids: dict
     Finding.objects.bulk_create(batch)
 
 
-def _remedy_clean(*, run, contract, terms, found, periods: list[str]) -> None:
-    """A later run that finds a term and period clean marks its live breach remedied."""
-    checked_kinds = {term["kind"] for _, term in terms.values()}
-    checked = set(periods) | _years_of(periods)
-    for breach in Breach.objects.select_for_update().filter(
-        contract=contract, status__in=ACTIVE, term_kind__in=checked_kinds, period__in=checked
-    ):
+def _remedy_clean(*, run, contract, terms, found, evaluated: dict[str, set[str]]) -> None:
+    """A later run that judged a term and period and found it clean marks its live breach remedied.
+
+    Only what the run could judge counts: a period outside the file, a missing column or an
+    incomplete year leaves the breach as it was."""
+    for breach in Breach.objects.select_for_update().filter(contract=contract, status__in=ACTIVE):
+        term_id = f"{breach.clause_number}|{breach.term_kind}"
+        if term_id not in terms or breach.period not in evaluated.get(term_id, set()):
+            continue
         if (breach.clause_number, breach.term_kind, breach.period) not in found:
             breach.status, breach.status_changed_at, breach.status_changed_by = (
                 BreachStatus.REMEDIED,
@@ -238,6 +244,47 @@ def _remedy_clean(*, run, contract, terms, found, periods: list[str]) -> None:
             )
             breach.last_run = run
             breach.save()
+
+
+def run_breaches(*, run: ComplianceRun) -> list[dict[str, Any]]:
+    """The breaches one run found, with the counts and shortfall of that run's own findings."""
+    rows = (
+        Finding.objects.filter(run=run)
+        .values(
+            "breach_id",
+            "breach__clause_number",
+            "breach__term_kind",
+            "breach__period",
+            "breach__unit",
+            "breach__status",
+        )
+        .annotate(
+            affected=Count("employee_id", distinct=True),
+            total=Sum("shortfall"),
+            worst=Max("shortfall"),
+            worst_employee=Subquery(
+                Finding.objects.filter(run=run, breach_id=OuterRef("breach_id"))
+                .order_by("-shortfall", "employee_id")
+                .values("employee_id")[:1]
+            ),
+        )
+        .order_by("breach__term_kind", "breach__period")
+    )
+    return [
+        {
+            "id": row["breach_id"],
+            "clause_number": row["breach__clause_number"],
+            "term_kind": row["breach__term_kind"],
+            "period": row["breach__period"],
+            "unit": row["breach__unit"],
+            "status": row["breach__status"],
+            "affected_count": row["affected"],
+            "total_shortfall": row["total"],
+            "worst_shortfall": row["worst"],
+            "worst_employee": row["worst_employee"],
+        }
+        for row in rows
+    ]
 
 
 def breach_recipients(breach: Breach) -> list[int]:

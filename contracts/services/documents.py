@@ -126,13 +126,25 @@ def document_request(
         contract_version=version,
         defaults={"requested_by": user if user.is_authenticated else None},
     )
-    if not created and document.status == DocumentStatus.FAILED:
+    if not created and (document.status == DocumentStatus.FAILED or _notice_outdated(document)):
         document.status, document.error = DocumentStatus.PENDING, ""
         document.save(update_fields=["status", "error"])
         created = True
     if created:
         render_document.delay_on_commit(document.pk)
     return document
+
+
+def _notice_outdated(document: Document) -> bool:
+    """A rectification notice states a breach's figures: a later run that changed them calls for a new one."""
+    if document.kind != DocumentKind.RECTIFICATION_NOTICE or document.rendered_at is None:
+        return False
+    checked = (
+        document.contract.breaches.filter(pk=document.subject_id)
+        .values_list("last_run__finished_at", flat=True)
+        .first()
+    )
+    return checked is not None and checked > document.rendered_at
 
 
 def _file_stem(document: Document) -> str:

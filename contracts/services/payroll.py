@@ -3,6 +3,7 @@ accepted one is stored as a columnar copy that compliance runs read."""
 
 import hashlib
 import logging
+from pathlib import Path
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 from config.errors import InvalidInput
 from contracts.access import require_role
 from contracts.compliance.parsing import parse_payroll
-from contracts.compliance.storage import payroll_frame_path, payroll_frame_write
+from contracts.compliance.storage import payroll_frame_write
 from contracts.models import ContractStatus, Enterprise, ImportStatus, PayrollImport, Role
 
 logger = logging.getLogger(__name__)
@@ -82,7 +83,9 @@ def payroll_import_process(*, payroll_id: int) -> PayrollImport | None:
         payroll.row_count = result.row_count
         payroll.periods = result.periods
         if result.accepted:
-            path = payroll_frame_write(result.frame, path=payroll_frame_path(payroll.file.path))
+            # Named after the import, not the upload: an upload's name can be as long as its field.
+            target = Path(settings.MEDIA_ROOT) / "payroll" / "columnar" / f"{payroll.pk}.parquet"
+            path = payroll_frame_write(result.frame, path=target)
             payroll.columnar.name = str(path.relative_to(settings.MEDIA_ROOT))
             payroll.status = ImportStatus.ACCEPTED
         else:
