@@ -7,15 +7,8 @@ from rest_framework import serializers
 from bargaining.models import AgreedPosition, ConsultationSession, Negotiation, Proposal, Representative
 from bargaining.services.negotiations import reply_rule_describe
 from bargaining.services.representatives import representation_problems, vacancy_fill_deadline
+from contracts.api.rules import RuleSerializer
 from contracts.models import Contract
-
-
-class RuleSerializer(serializers.Serializer):
-    rule = serializers.CharField()
-    article = serializers.CharField()
-    pack = serializers.CharField()
-    detail = serializers.CharField()
-    params = serializers.DictField()
 
 
 class ProblemSerializer(serializers.Serializer):

@@ -11,18 +11,11 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
 from contracts.access import enterprise_list
+from contracts.api.rules import RuleSerializer
 from contracts.models import BallotChoice, CongressMode, CongressSession, Contract
 from contracts.services import congress as congress_services
 
 # --- output -----------------------------------------------------------------------------
-
-
-class CongressRuleSerializer(serializers.Serializer):
-    rule = serializers.CharField()
-    article = serializers.CharField()
-    pack = serializers.CharField()
-    detail = serializers.CharField()
-    params = serializers.DictField()
 
 
 class CongressResultSerializer(serializers.Serializer):
@@ -48,7 +41,7 @@ class CongressResultSerializer(serializers.Serializer):
 class CongressDecisionSerializer(serializers.Serializer):
     passed = serializers.BooleanField()
     reason = serializers.CharField()
-    rule = CongressRuleSerializer()
+    rule = RuleSerializer()
     result = CongressResultSerializer()
 
 
