@@ -428,6 +428,15 @@ KIND_COLUMNS: dict[str, tuple[tuple[str, ...], ...]] = {
 YEARLY_KINDS = {"annual_leave_days"}
 
 
+def columns_needed(kinds: Iterable[str]) -> set[str]:
+    """The payroll columns the checks of ``kinds`` read (so a run reads no name or department)."""
+    needed = {C.EMPLOYEE_ID, C.PERIOD, C.BASE_WAGE}
+    for kind in kinds:
+        for alternatives in KIND_COLUMNS.get(kind, ()):
+            needed.update(alternatives)
+    return needed
+
+
 def evaluated_periods(payroll: pd.DataFrame, kind: str, params: dict[str, Any], context: CheckContext) -> set[str]:
     """The periods ("YYYY-MM", or "YYYY" for yearly checks) in which a run really judged ``kind``:
     no finding there means clean, not unknown. A kind whose columns are missing judged nothing,

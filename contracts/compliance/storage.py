@@ -55,6 +55,11 @@ def payroll_frame_write(frame: pd.DataFrame, *, path: str | Path) -> Path:
     return path
 
 
+def payroll_frame_columns(path: str | Path) -> list[str]:
+    """The canonical columns the frame kept at ``path`` has (read from its schema only)."""
+    return pq.read_schema(path).names
+
+
 def payroll_frame_read(path: str | Path, *, columns: list[str] | None = None) -> pd.DataFrame:
     """The canonical frame kept at ``path`` (only ``columns`` when given), with the canonical dtypes."""
     text = pd.StringDtype("pyarrow")

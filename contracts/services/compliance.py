@@ -2,12 +2,14 @@
 record findings and breaches (one per term and period), and hand new breaches to
 notifications in the same transaction."""
 
+import datetime as dt
+import itertools
 import logging
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Max, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,17 +20,19 @@ from contracts.compliance import columns as C
 from contracts.compliance.checks import (
     CheckContext,
     breach_summary,
+    columns_needed,
     evaluated_periods,
     months_in_force,
     run_checks,
 )
-from contracts.compliance.storage import payroll_frame_read
+from contracts.compliance.storage import payroll_frame_columns, payroll_frame_read
 from contracts.models import (
     Breach,
     BreachStatus,
     ComplianceRun,
     Contract,
     ContractStatus,
+    Enterprise,
     Finding,
     ImportStatus,
     PayrollImport,
@@ -54,6 +58,8 @@ TERM_RULES = {
     "maternity_leave_days": "R19",
 }
 FINDINGS_BATCH = 5000
+# How long a run in progress belongs to the worker that started it.
+RUN_LEASE = dt.timedelta(minutes=10)
 
 
 def contract_periods(contract: Contract) -> set[str]:
@@ -103,18 +109,40 @@ def _contract_terms(contract: Contract) -> dict[str, tuple[Any, dict[str, Any]]]
     return terms
 
 
-def compliance_run_execute(*, run_id: int) -> ComplianceRun | None:
+def compliance_run_execute(*, run_id: int, payroll: pd.DataFrame | None = None) -> ComplianceRun | None:
     """Run the checks and record their outcome. Safe to run twice: the same run replaces its
-    findings and updates the same breaches, so nothing is duplicated."""
+    findings and updates the same breaches, so nothing is duplicated.
+
+    ``payroll`` is the import's canonical frame when the caller still holds it in memory
+    (the import itself); otherwise it is read from the columnar copy."""
     with transaction.atomic():
         run = ComplianceRun.objects.select_for_update().filter(pk=run_id).first()
         if run is None or run.status == RunStatus.DONE:
             return run
+        if run.status == RunStatus.RUNNING and run.started_at and timezone.now() - run.started_at < RUN_LEASE:
+            return run  # another worker is on it; the sweep takes it up if that worker is lost
         run.status, run.started_at = RunStatus.RUNNING, timezone.now()
         run.save(update_fields=["status", "started_at"])
+    try:
+        return _execute(run, payroll)
+    except Exception as error:
+        # Leave it for the task's retry or the sweep, with the reason on record; nothing half-stored.
+        ComplianceRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(
+            status=RunStatus.FAILED, error=f"{type(error).__name__}: {error}"[:2000]
+        )
+        raise
+
+
+def _execute(run: ComplianceRun, payroll: pd.DataFrame | None) -> ComplianceRun:
+    run_id = run.pk
     contract = Contract.objects.select_related("enterprise").get(pk=run.contract_id)
     terms = _contract_terms(contract)
-    payroll = payroll_frame_read(run.payroll_import.columnar.path)
+    wanted = columns_needed(term["kind"] for _, term in terms.values())
+    if payroll is None:
+        path = run.payroll_import.columnar.path
+        payroll = payroll_frame_read(path, columns=[name for name in payroll_frame_columns(path) if name in wanted])
+    else:
+        payroll = payroll[[name for name in payroll.columns if name in wanted]]
     context = CheckContext(
         pack=contract.enterprise.pack, periods=months_in_force(contract.term_start, contract.term_end)
     )
@@ -140,6 +168,7 @@ def _record(*, run, contract, terms, findings: pd.DataFrame, summary: pd.DataFra
     new_breaches: list[Breach] = []
     breach_ids: dict[tuple[str, str], int] = {}
     worst = _worst_employees(findings)
+    recipients = breach_recipients(contract.enterprise)
     for row in summary.itertuples(index=False):
         term_id, period = getattr(row, C.TERM_ID), getattr(row, C.PERIOD)
         clause, term = terms[term_id]
@@ -184,7 +213,7 @@ def _record(*, run, contract, terms, findings: pd.DataFrame, summary: pd.DataFra
     _store_findings(run, findings, breach_ids)
     _remedy_clean(run=run, contract=contract, terms=terms, found=found, evaluated=evaluated)
     for breach in new_breaches:
-        _alert(breach)
+        _alert(breach, recipients)
 
 
 def _worst_employees(findings: pd.DataFrame) -> dict[tuple[str, str], str]:
@@ -195,36 +224,28 @@ def _worst_employees(findings: pd.DataFrame) -> dict[tuple[str, str], str]:
 
 
 def _store_findings(run: ComplianceRun, findings: pd.DataFrame, breach_ids: dict[tuple[str, str], int]) -> None:
+    """Insert the findings in batches of plain rows: a model instance per finding would cost
+    more than all the checks together (see bench/compliance_service.py)."""
     if findings.empty:
         return
-    keys = list(zip(findings[C.TERM_ID], findings[C.PERIOD], strict=True))
-    breach_column = np.fromiter((breach_ids[key] for key in keys), dtype=np.int64, count=len(keys))
-    columns = zip(
-        breach_column,
-        findings[C.EMPLOYEE_ID].astype(str),
-        findings[C.PERIOD].astype(str),
-        findings[C.EXPECTED].astype(np.int64),
-        findings[C.ACTUAL].astype(np.int64),
-        findings[C.SHORTFALL].astype(np.int64),
-        strict=True,
+    keys = zip(findings[C.TERM_ID], findings[C.PERIOD], strict=True)
+    rows = zip(
+        itertools.repeat(run.pk),
+        (breach_ids[key] for key in keys),
+        findings[C.EMPLOYEE_ID].astype(str).tolist(),
+        findings[C.PERIOD].astype(str).tolist(),
+        findings[C.EXPECTED].astype(np.int64).tolist(),
+        findings[C.ACTUAL].astype(np.int64).tolist(),
+        findings[C.SHORTFALL].astype(np.int64).tolist(),
+        strict=False,
     )
-    batch = []
-    for breach_id, employee, period, expected, actual, shortfall in columns:
-        batch.append(
-            Finding(
-                run=run,
-                breach_id=int(breach_id),
-                employee_id=employee,
-                period=period,
-                expected=int(expected),
-                actual=int(actual),
-                shortfall=int(shortfall),
-            )
-        )
-        if len(batch) >= FINDINGS_BATCH:
-            Finding.objects.bulk_create(batch)
-            batch = []
-    Finding.objects.bulk_create(batch)
+    meta = Finding._meta
+    names = ["run", "breach", "employee_id", "period", "expected", "actual", "shortfall"]
+    columns = ", ".join(connection.ops.quote_name(meta.get_field(name).column) for name in names)
+    sql = f"INSERT INTO {connection.ops.quote_name(meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * 7)})"  # noqa: S608 (identifiers from the model, quoted)
+    with connection.cursor() as cursor:
+        while batch := list(itertools.islice(rows, FINDINGS_BATCH)):
+            cursor.executemany(sql, batch)
 
 
 def _remedy_clean(*, run, contract, terms, found, evaluated: dict[str, set[str]]) -> None:
@@ -287,14 +308,14 @@ def run_breaches(*, run: ComplianceRun) -> list[dict[str, Any]]:
     ]
 
 
-def breach_recipients(breach: Breach) -> list[int]:
+def breach_recipients(enterprise: Enterprise) -> list[int]:
     """Breaches go to the enterprise's union leaders and its federation's officers."""
     from contracts.models import Membership
 
     return list(
         Membership.objects.filter(
-            Q(enterprise_id=breach.enterprise_id, role=Role.UNION_LEADER)
-            | Q(federation_id=breach.enterprise.federation_id, role=Role.FEDERATION_OFFICER)
+            Q(enterprise_id=enterprise.pk, role=Role.UNION_LEADER)
+            | Q(federation_id=enterprise.federation_id, role=Role.FEDERATION_OFFICER)
         )
         .values_list("user_id", flat=True)
         .distinct()
@@ -320,9 +341,9 @@ def breach_facts(breach: Breach) -> dict[str, Any]:
     }
 
 
-def _alert(breach: Breach) -> None:
+def _alert(breach: Breach, recipients: list[int]) -> None:
     alert_raise(
-        recipients=breach_recipients(breach),
+        recipients=recipients,
         level=Level.BREACH,
         template="breach_found",
         context=breach_facts(breach),

@@ -93,16 +93,28 @@ def payroll_import_process(*, payroll_id: int) -> PayrollImport | None:
         payroll.progress = 100
         payroll.finished_at = timezone.now()
         payroll.save()
-        if payroll.status == ImportStatus.ACCEPTED:
-            _start_runs_for(payroll)
+        runs = _start_runs_for(payroll) if payroll.status == ImportStatus.ACCEPTED else []
+    # The rows are still in memory: check them now rather than reading them back. The runs are
+    # queued too, so a failure here is taken up by the run task; a finished run is left alone.
+    from contracts.services.compliance import compliance_run_execute
+
+    for run in runs:
+        try:
+            compliance_run_execute(run_id=run.pk, payroll=result.frame)
+        except Exception:
+            logger.exception("compliance run %s after import %s failed; its task will retry", run.pk, payroll_id)
     return payroll
 
 
-def _start_runs_for(payroll: PayrollImport) -> None:
+def _start_runs_for(payroll: PayrollImport) -> list:
     """A new payroll import of an enterprise with contracts in effect in its periods starts their checks."""
     from contracts.services.compliance import compliance_run_start, contract_periods
 
     periods = set(payroll.periods)
-    for contract in payroll.enterprise.contracts.filter(status__in=[ContractStatus.EFFECTIVE, ContractStatus.EXPIRED]):
-        if periods & contract_periods(contract):
-            compliance_run_start(user=None, contract=contract, payroll_import=payroll)
+    return [
+        compliance_run_start(user=None, contract=contract, payroll_import=payroll)
+        for contract in payroll.enterprise.contracts.filter(
+            status__in=[ContractStatus.EFFECTIVE, ContractStatus.EXPIRED]
+        )
+        if periods & contract_periods(contract)
+    ]

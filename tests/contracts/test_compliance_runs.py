@@ -146,16 +146,19 @@ def finding_rows(run):
 # --- the automatic run ----------------------------------------------------------------------
 
 
-def test_an_accepted_import_starts_a_run_of_the_contract_in_effect_queued_on_commit(imported, enterprise, union_user):
+def test_an_accepted_import_runs_the_checks_of_the_contract_in_effect_and_queues_the_run_on_commit(
+    imported, enterprise, union_user
+):
     contract = make_contract(enterprise, union_user)
 
     payroll, queued = imported(payroll_csv(("A1", "2025-03", 3500)))
 
+    # checked at once on the rows the import holds in memory; the queued task is the safety net
     run = ComplianceRun.objects.get()
     assert (run.contract, run.payroll_import, run.status, run.requested_by) == (
         contract,
         payroll,
-        RunStatus.PENDING,
+        RunStatus.DONE,
         None,
     )
     assert task_calls(queued) == [("contracts.run_compliance", (run.pk,))]
@@ -489,22 +492,24 @@ def test_an_alert_that_cannot_be_written_leaves_no_breach_behind(
 ):
     # given alerts that fail to be written
     make_contract(enterprise, union_user)
-    _, queued = imported(payroll_csv(("A1", "2025-03", 2000)))
-    [run_task] = queued
 
     def fail(**kwargs):
         raise RuntimeError("outbox unavailable")
 
     monkeypatch.setattr(compliance_services, "alert_raise", fail)
 
-    # when the run executes
+    # when the import checks its rows (and the queued run task tries again)
+    _, queued = imported(payroll_csv(("A1", "2025-03", 2000)))
+    [(_name, args)] = task_calls(queued)
     with pytest.raises(RuntimeError):
-        run_compliance.run(*run_task.args)
+        run_compliance.run(*args)
 
     # then the breach and its findings are not stored either: they share the alert's transaction
     assert not Breach.objects.exists()
     assert not Finding.objects.exists()
-    assert ComplianceRun.objects.get().status != RunStatus.DONE
+    run = ComplianceRun.objects.get()
+    assert run.status == RunStatus.FAILED
+    assert "outbox unavailable" in run.error
 
 
 # --- the API ----------------------------------------------------------------------------------
@@ -536,7 +541,8 @@ def test_posting_a_run_that_is_still_pending_returns_it_without_queueing_again(
     imported, client, enterprise, union_user, django_capture_on_commit_callbacks
 ):
     contract = make_contract(enterprise, union_user)
-    payroll, _ = imported(payroll_csv(("A1", "2025-03", 2000)))  # the automatic run, still pending
+    payroll, _ = imported(payroll_csv(("A1", "2025-03", 2000)))
+    ComplianceRun.objects.update(status=RunStatus.PENDING)  # as if its worker had not got to it yet
 
     with django_capture_on_commit_callbacks(execute=False) as queued:
         response = client.post(RUNS, {"contract": contract.pk, "payroll_import": payroll.pk})
@@ -690,6 +696,7 @@ def test_the_sweep_requeues_imports_and_runs_left_behind_by_a_lost_worker(
     make_contract(enterprise, union_user)
     stale_import, _ = imported(payroll_csv(("A1", "2025-03", 2000)))  # accepted, its run pending
     stale_run = ComplianceRun.objects.get()
+    ComplianceRun.objects.update(status=RunStatus.PENDING)  # as if the worker was lost before it ran
     ten_minutes_ago = timezone.now() - dt.timedelta(minutes=11)
     PayrollImport.objects.filter(pk=stale_import.pk).update(status=ImportStatus.PENDING, uploaded_at=ten_minutes_ago)
     ComplianceRun.objects.filter(pk=stale_run.pk).update(created_at=ten_minutes_ago)
