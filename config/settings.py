@@ -190,6 +190,8 @@ SPECTACULAR_SETTINGS = {
         "ImportStatusEnum": "contracts.models.compliance.ImportStatus.choices",
         "RunStatusEnum": "contracts.models.compliance.RunStatus.choices",
         "BreachStatusEnum": "contracts.models.compliance.BreachStatus.choices",
+        "AlertLevelEnum": "notifications.models.Level.choices",
+        "NotificationModeEnum": "notifications.models.Mode.choices",
     },
 }
 
@@ -221,7 +223,31 @@ CELERY_BEAT_SCHEDULE = {
     "contracts-make-effective": {"task": "contracts.make_effective", "schedule": crontab(minute=5)},
     "contracts-expire": {"task": "contracts.expire", "schedule": crontab(hour=0, minute=15)},
     "contracts-sweep-pending": {"task": "contracts.sweep_pending", "schedule": 300.0},
+    # Deadline reminders and overdue alerts, hourly; the 07:00 run feeds the 08:00 digest.
+    "contracts-deadline-alerts": {"task": "contracts.deadline_alerts", "schedule": crontab(minute=0)},
+    "bargaining-deadline-alerts": {"task": "bargaining.deadline_alerts", "schedule": crontab(minute=0)},
+    "notifications-digest": {"task": "notifications.send_digests", "schedule": crontab(hour=8, minute=0)},
+    "notifications-sweep": {"task": "notifications.sweep", "schedule": 60.0},
 }
+
+# --- Notifications ------------------------------------------------------------------
+# Where the links in e-mails point.
+NOTIFICATIONS_SITE_URL = env.str("NOTIFICATIONS_SITE_URL", default="http://localhost:8000")
+# The domain part of each e-mail's Message-ID (default: DEFAULT_FROM_EMAIL's domain).
+NOTIFICATIONS_MESSAGE_ID_DOMAIN = env.str("NOTIFICATIONS_MESSAGE_ID_DOMAIN", default="")
+# A failing mail server is retried this many times, after 1, 2, 4 ... × BACKOFF seconds
+# (at most BACKOFF_MAX apart); then the delivery is marked failed for the admins.
+NOTIFICATIONS_MAX_RETRIES = env.int("NOTIFICATIONS_MAX_RETRIES", default=8)
+NOTIFICATIONS_RETRY_BACKOFF = env.int("NOTIFICATIONS_RETRY_BACKOFF", default=60)
+NOTIFICATIONS_RETRY_BACKOFF_MAX = env.int("NOTIFICATIONS_RETRY_BACKOFF_MAX", default=3600)
+# A worker's claim on a delivery; past it the worker is taken for dead and another sends.
+# It must outlast one SMTP conversation, whose every step times out after SEND_TIMEOUT.
+NOTIFICATIONS_SEND_TIMEOUT = env.int("NOTIFICATIONS_SEND_TIMEOUT", default=30)
+NOTIFICATIONS_LEASE_SECONDS = env.int("NOTIFICATIONS_LEASE_SECONDS", default=600)
+# A pending delivery this long past due has lost its task: the sweep queues it again.
+NOTIFICATIONS_GRACE_SECONDS = env.int("NOTIFICATIONS_GRACE_SECONDS", default=120)
+# Deadlines due within this many days are announced (once each).
+NOTIFICATIONS_REMINDER_DAYS = env.int("NOTIFICATIONS_REMINDER_DAYS", default=7)
 
 # --- Logging ----------------------------------------------------------------------
 LOGGING = {

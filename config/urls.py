@@ -10,6 +10,7 @@ from config import health
 api_v1 = [
     path("", include("contracts.api.urls")),
     path("", include("bargaining.api.urls")),
+    path("", include("notifications.urls")),
     path("health/", health.HealthView.as_view(), name="health"),
     path("auth/token/", obtain_auth_token, name="auth-token"),
 ]

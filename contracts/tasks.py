@@ -70,3 +70,12 @@ def sweep_pending() -> dict[str, int]:
     for run_id in runs:
         run_compliance.delay(run_id)
     return {"imports": len(imports), "runs": len(runs)}
+
+
+@shared_task(name="contracts.deadline_alerts")
+def deadline_alerts() -> dict[str, int]:
+    """Hourly: remind of filing (R8), review (R9) and renewal (R10) deadlines due soon, and
+    raise one overdue alert per late filing; safe to run twice."""
+    from contracts.services.deadline_alerts import contract_deadline_alerts_raise
+
+    return contract_deadline_alerts_raise()

@@ -347,6 +347,6 @@ def _alert(breach: Breach, recipients: list[int]) -> None:
         level=Level.BREACH,
         template="breach_found",
         context=breach_facts(breach),
-        link=f"/api/v1/breaches/{breach.pk}/",
+        link=f"/breaches/#breach-{breach.pk}",
         dedup_key=f"breach:{breach.pk}:{breach.status_changed_at or breach.created_at:%Y%m%d%H%M%S%f}",
     )

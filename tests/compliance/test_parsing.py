@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from contracts.compliance import columns as C
-from contracts.compliance.parsing import parse_payroll
+from contracts.compliance.parsing import parse_payroll, spreadsheet
 from contracts.compliance.storage import payroll_frame_path, payroll_frame_read, payroll_frame_write
 
 SAMPLE = Path("/work/shared/data/payroll-sample-gb18030.csv")
@@ -225,6 +225,8 @@ def xlsx(rows: list[list]) -> bytes:
     def cell(value):
         if value is None:
             return "<c/>"
+        if isinstance(value, bool):
+            return f'<c t="b"><v>{int(value)}</v></c>'
         if isinstance(value, dt.date):
             return f'<c s="1"><v>{(value - dt.date(1899, 12, 30)).days}</v></c>'
         if isinstance(value, int | float):
@@ -315,6 +317,77 @@ def test_xlsx_problems_carry_spreadsheet_row_numbers():
         (4, "period", "someday", "not_a_month"),
         (4, "base_wage", "n/a", "not_a_number"),
     ]
+
+
+def test_xlsx_read_in_chunks_keeps_row_numbers_values_and_duplicates_across_chunk_boundaries(monkeypatch):
+    # given a sheet read two rows at a time, with an empty first row and column, a blank row,
+    # and duplicates whose twins lie in other chunks
+    monkeypatch.setattr(spreadsheet, "CHUNK_ROWS", 2)
+    content = xlsx(
+        [
+            [],
+            [None, "工号", "月份", "基本工资", "发薪日期"],  # row 2: the header
+            [None, "E1", "2026-03", 3000, dt.date(2026, 4, 10)],
+            [None, "E2", "2026-03", "n/a", dt.date(2026, 4, 10)],
+            [None, None, None, None, None],  # row 5: blank, skipped
+            [None, " E1 ", 202603, -5, "someday"],
+            [None, "E3", dt.date(2026, 3, 1), 3000.001, None],
+            [None, None, "2026-04", 1, None],
+            [None, "E2", "2026-03", 4000, None],
+        ]
+    )
+    # when parsed
+    result = parse_payroll(content, filename="p.xlsx")
+    # then every problem carries the row the spreadsheet shows and the cell as written
+    assert problems_of(result) == [
+        (3, "工号", "E1 2026-03", "duplicate_row"),
+        (4, "工号", "E2 2026-03", "duplicate_row"),
+        (4, "基本工资", "n/a", "not_a_number"),
+        (6, "工号", " E1  202603", "duplicate_row"),
+        (6, "基本工资", "-5", "negative"),
+        (6, "发薪日期", "someday", "not_a_date"),
+        (7, "基本工资", "3000.001", "too_many_decimals"),
+        (8, "工号", "", "missing_value"),
+        (9, "工号", "E2 2026-03", "duplicate_row"),
+    ]
+    assert "3, 6" in result.problems[0]["reason"] and "4, 9" in result.problems[1]["reason"]
+    assert (result.problem_count, result.row_count) == (9, 6)
+
+
+def test_xlsx_in_chunks_caps_problems_and_counts_them_all(monkeypatch):
+    monkeypatch.setattr(spreadsheet, "CHUNK_ROWS", 7)
+    content = xlsx([["工号", "月份", "基本工资"]] + [[f"E{i}", "2026-03", "bad"] for i in range(50)])
+    result = parse_payroll(content, filename="p.xlsx", max_problems=10)
+    assert [(p["row"], p["value"]) for p in result.problems] == [(row, "bad") for row in range(2, 12)]
+    assert result.problem_count == 50
+
+
+def test_xlsx_in_chunks_reads_the_same_frame_as_in_one_piece(monkeypatch):
+    rows = [["工号", "月份", "基本工资", "入职日期"]] + [
+        [f"E{i}", ["2026-03", 202604, dt.date(2026, 5, 1)][i % 3], [5200, "5,200.50", 1.5][i % 3], dt.date(2016, 3, 5)]
+        for i in range(30)
+    ]
+    whole = parse_payroll(xlsx(rows), filename="p.xlsx").frame
+    monkeypatch.setattr(spreadsheet, "CHUNK_ROWS", 4)
+    pd.testing.assert_frame_equal(parse_payroll(xlsx(rows), filename="p.xlsx").frame, whole)
+    assert whole[C.PERIOD].tolist()[:3] == [202603, 202604, 202605]
+
+
+def test_a_number_after_a_date_cell_in_the_month_column_is_read_as_a_month():
+    # pyarrow alone would infer one date column and read 202604 as a count of days since 1970
+    content = xlsx([["工号", "月份", "基本工资"], ["E1", dt.date(2026, 5, 1), 1], ["E2", 202604, 1]])
+    assert parse_payroll(content, filename="p.xlsx").frame[C.PERIOD].tolist() == [202605, 202604]
+
+
+def test_a_true_or_false_cell_is_not_taken_for_a_number():
+    content = xlsx([["工号", "月份", "基本工资"], ["E1", "2026-05", 1.5], ["E2", "2026-05", True]])
+    assert problems_of(parse_payroll(content, filename="p.xlsx")) == [(3, "基本工资", "True", "not_a_number")]
+
+
+def test_an_empty_sheet_is_unreadable_and_a_header_alone_has_no_rows():
+    assert problems_of(parse_payroll(xlsx([]), filename="p.xlsx")) == [(1, "", "", "unreadable_file")]
+    header_only = parse_payroll(xlsx([["工号", "月份", "基本工资"]]), filename="p.xlsx")
+    assert problems_of(header_only) == [(2, "", "", "no_rows")]
 
 
 def test_a_damaged_spreadsheet_is_rejected_as_unreadable():

@@ -218,3 +218,139 @@ def browser(tmp_path, browser_languages) -> Iterator[webdriver.Chrome]:
         yield driver
     finally:
         driver.quit()
+
+
+# --- A Celery worker a test can kill and start again -----------------------------------------
+
+
+def _private_broker(folder: Path):
+    """A broker only this test's workers use, so the session's ``celery_worker`` never takes
+    their tasks: a fresh folder on the filesystem broker, a Redis database of its own
+    otherwise. Returns the workers' environment and a function that restores this process."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    from kombu import pools
+
+    conf = celery_app.conf
+    if conf.broker_url.startswith("filesystem://"):
+        previous = conf.broker_transport_options
+        options = dict(previous)
+        for key, sub in (("data_folder_in", "queue"), ("data_folder_out", "queue"), ("processed_folder", "processed")):
+            options[key] = str(folder / sub)
+        options["control_folder"] = str(folder / "control")
+        for sub in ("queue", "processed", "control"):
+            (folder / sub).mkdir(parents=True, exist_ok=True)
+
+        def use(target: dict) -> None:
+            _set_broker_transport_options(target)
+            pools.reset()  # kombu keeps pools per broker URL, closed ones too: start afresh
+
+        use(options)
+        return {"CONCORD_BROKER_DIR": str(folder)}, lambda: use(previous)
+    url = urlsplit(conf.broker_url)
+    if url.scheme not in ("redis", "rediss"):
+        pytest.fail(f"no private broker for the restartable worker on {url.scheme}://")
+    private = urlunsplit(url._replace(path="/15"))  # CI keeps the broker in 1 and the cache in 2
+
+    def write_to(target: str | None) -> None:
+        conf["CELERY_BROKER_WRITE_URL"] = target
+        conf["broker_write_url"] = target
+        _reset_producer_pools()
+        pools.reset()  # kombu keeps pools per broker URL, closed ones too: start afresh
+
+    write_to(private)
+    celery_app.control.purge()  # what an earlier run left there
+    return {"CELERY_BROKER_URL": private}, lambda: write_to(None)
+
+
+class RestartableWorker:
+    """Celery workers (``--pool=solo``) started one after another on the same private broker
+    and environment: ``start()``, ``kill()`` (SIGKILL, as a crash or the OOM killer would:
+    no warm shutdown, no acknowledgement, no clean-up), ``start()`` again."""
+
+    def __init__(self, folder: Path, env: dict[str, str]):
+        self.folder = folder
+        self.env = env
+        self.starts = 0
+        self.current: WorkerProcess | None = None
+
+    def start(self) -> WorkerProcess:
+        assert self.current is None or self.current.process.poll() is not None, "a worker is already running"
+        self.starts += 1
+        log_path = self.folder / f"worker-{self.starts}.log"
+        with log_path.open("wb") as log:
+            process = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "celery",
+                    "--app=config",
+                    "worker",
+                    "--pool=solo",
+                    "--loglevel=INFO",
+                    "--without-gossip",
+                    "--without-mingle",
+                    "--without-heartbeat",
+                    f"--hostname=concord-restartable-{os.getpid()}-{self.starts}@%h",
+                ],
+                cwd=settings.BASE_DIR,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        self.current = WorkerProcess(process, log_path)
+        self.current.wait_ready(WORKER_START_TIMEOUT)
+        return self.current
+
+    def kill(self) -> None:
+        """SIGKILL the worker's process group and wait until it is gone."""
+        self.current.assert_running()
+        os.killpg(self.current.process.pid, signal.SIGKILL)
+        self.current.process.wait(timeout=WORKER_STOP_TIMEOUT)
+
+    def stop(self) -> None:
+        if self.current is not None:
+            self.current.stop()
+
+    def assert_running(self) -> None:
+        assert self.current is not None, "no worker was started"
+        self.current.assert_running()
+
+    def log(self, last_lines: int = 60) -> str:
+        """The end of each started worker's log, oldest first."""
+        parts = []
+        for n in range(1, self.starts + 1):
+            lines = (self.folder / f"worker-{n}.log").read_text(errors="replace").splitlines()
+            parts.append(f"--- worker start {n} ---\n" + "\n".join(lines[-last_lines:]))
+        return "\n".join(parts)
+
+
+@pytest.fixture
+def restartable_worker(transactional_db, tmp_path) -> Iterator:
+    """``restartable_worker(**env)`` makes a ``RestartableWorker`` with extra environment
+    (say ``EMAIL_URL``); call ``.start()`` on it. Like ``celery_worker`` it runs on the test
+    database (committed rows only) and the shared cache, but on a broker of its own."""
+    broker_env, restore = _private_broker(tmp_path / "broker")
+    made: list[RestartableWorker] = []
+
+    def make(**extra_env: str) -> RestartableWorker:
+        env = {
+            **os.environ,
+            "DATABASE_URL": database_url(connection.settings_dict),
+            "CONCORD_VAR_DIR": str(settings.VAR_DIR),
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "PYTHONUNBUFFERED": "1",
+            **broker_env,
+            **extra_env,
+        }
+        worker = RestartableWorker(tmp_path, env)
+        made.append(worker)
+        return worker
+
+    try:
+        yield make
+    finally:
+        for worker in made:
+            worker.stop()
+        restore()

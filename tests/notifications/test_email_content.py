@@ -1,0 +1,170 @@
+"""The e-mails as they arrive at a real SMTP server: multipart (plain text + HTML), in
+Chinese unless the reader chose English, to the recipient only, readable on a phone."""
+
+import re
+
+import pytest
+
+from notifications.models import Delivery, DeliveryStatus, Level, Preference
+from notifications.services import alert_raise
+from tests.factories import UserFactory
+from tests.notifications.conftest import breach_context, deadline_context
+
+pytestmark = pytest.mark.django_db
+
+
+def raise_alert(users, *, template="breach_found", level=Level.BREACH, context=None, key="k:1"):
+    return alert_raise(
+        recipients=[u.pk for u in users],
+        level=level,
+        template=template,
+        context=context if context is not None else breach_context(),
+        link="/api/v1/breaches/1/",
+        dedup_key=key,
+    )
+
+
+def test_breach_e_mail_is_multipart_and_in_chinese_by_default(smtp_backend, send_outbox):
+    # given a union leader with no saved preference
+    leader = UserFactory(email="leader@example.org", first_name="Wei", last_name="Zhang")
+    raise_alert([leader])
+
+    # when the outbox is sent
+    assert send_outbox() == [DeliveryStatus.SENT]
+
+    # then one message reached the SMTP server, for the leader only
+    (received,) = smtp_backend.received
+    assert received.rcpt_tos == ["leader@example.org"]
+    assert received.message["To"] == "leader@example.org"
+    assert received.message.get_content_type() == "multipart/alternative"
+    assert [p.get_content_type() for p in received.message.iter_parts()] == ["text/plain", "text/html"]
+    # in Chinese: subject, body, the article of law and the amounts in yuan
+    assert received.subject == "违约提醒：Hengda Textiles，第 3 条，2026-03"
+    text = received.text
+    assert "工资核查发现，Hengda Textiles未履行集体合同《Collective contract 2026–2029》。" in text
+    assert "涉及职工人数：12" in text
+    assert "差额合计：1234.56元" in text
+    assert "单人最大差额：300.00元" in text
+    assert "《劳动法》第四十八条" in text
+    assert "月最低工资" in text  # the term's name, from the contracts app, in the reader's language
+    assert "http://localhost:8000/api/v1/breaches/1/" in text
+    html = received.html
+    assert '<html lang="zh-hans">' in html
+    assert "差额合计" in html
+    assert '<a href="http://localhost:8000/api/v1/breaches/1/"' in html
+
+
+def test_breach_e_mail_is_in_english_for_a_reader_who_chose_english(smtp_backend, send_outbox):
+    reader = UserFactory(email="reader@example.org")
+    Preference.objects.create(user=reader, language="en")
+    raise_alert([reader])
+
+    send_outbox()
+
+    (received,) = smtp_backend.received
+    assert received.subject == "Breach at Hengda Textiles: clause 3, 2026-03"
+    assert 'did not keep the collective contract "Collective contract 2026–2029"' in received.text
+    assert "Total shortfall: ¥1,234.56" in received.text
+    assert "Minimum monthly wage" in received.text
+    assert '<html lang="en">' in received.html
+
+
+def test_each_recipient_gets_their_own_message_in_their_own_language(smtp_backend, send_outbox):
+    chinese, english = UserFactory(email="zh@example.org"), UserFactory(email="en@example.org")
+    Preference.objects.create(user=english, language="en")
+    raise_alert([chinese, english])
+
+    send_outbox()
+
+    assert len(smtp_backend.received) == 2
+    (to_chinese,) = smtp_backend.to("zh@example.org")
+    (to_english,) = smtp_backend.to("en@example.org")
+    assert to_chinese.rcpt_tos == ["zh@example.org"]
+    assert to_english.rcpt_tos == ["en@example.org"]
+    assert to_chinese.subject.startswith("违约提醒")
+    assert to_english.subject.startswith("Breach at")
+
+
+def test_the_html_body_is_laid_out_for_a_phone(smtp_backend, send_outbox):
+    raise_alert([UserFactory()])
+
+    send_outbox()
+
+    html = smtp_backend.received[0].html
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in html
+    assert "max-width:600px" in html
+    assert "<table" not in html  # one column: nothing to scroll sideways
+    assert "font-size:16px" in html
+
+
+def test_names_are_escaped_in_html_and_kept_as_written_in_plain_text(smtp_backend, send_outbox):
+    raise_alert([UserFactory()], context=breach_context(enterprise="<b>Acme & Sons</b>"))
+
+    send_outbox()
+
+    received = smtp_backend.received[0]
+    assert "&lt;b&gt;Acme &amp; Sons&lt;/b&gt;" in received.html
+    assert "<b>Acme" not in received.html
+    assert "<b>Acme & Sons</b>" in received.text
+
+
+def test_message_id_is_fixed_per_delivery_and_recorded(smtp_backend, send_outbox):
+    raise_alert([UserFactory()])
+
+    send_outbox()
+
+    delivery = Delivery.objects.get()
+    received = smtp_backend.received[0]
+    assert received.message_id == delivery.message_id
+    assert re.fullmatch(rf"<concord\.delivery\.{delivery.pk}\.\d+@localhost>", delivery.message_id)
+    assert received.message["X-Concord-Delivery"] == str(delivery.pk)
+    assert received.message["Auto-Submitted"] == "auto-generated"
+
+
+def test_deadline_reminder_names_what_is_due_when_and_who_must_act_in_chinese(smtp_backend, send_outbox, freeze_now):
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    freeze_now(dt.datetime(2026, 3, 20, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai")))
+    raise_alert([UserFactory()], template="deadline_soon", level=Level.WARNING, context=deadline_context())
+
+    send_outbox()
+
+    received = smtp_backend.received[0]
+    assert received.subject == (
+        "期限提醒（2026年3月24日）：将签订的集体合同报送劳动保障行政部门——Collective contract 2026–2029"
+    )
+    assert "期限：2026年3月24日 （还有 4 天）" in received.text
+    assert "责任方：企业方" in received.text
+    assert "《集体合同规定》第四十二条" in received.text
+
+
+def test_overdue_alert_in_english_says_how_late(smtp_backend, send_outbox, freeze_now):
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    freeze_now(dt.datetime(2026, 3, 27, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai")))
+    reader = UserFactory()
+    Preference.objects.create(user=reader, language="en")
+    raise_alert([reader], template="overdue", level=Level.OVERDUE, context=deadline_context())
+
+    send_outbox()
+
+    received = smtp_backend.received[0]
+    assert received.subject == (
+        "Overdue: filing the signed contract with the labour administration, due March 24, 2026 "
+        "– Collective contract 2026–2029"
+    )
+    assert "Due: March 24, 2026 (3 days late)" in received.text
+    assert "Up to: the employer side" in received.text
+    assert "Provisions on Collective Contracts, Art. 42" in received.text
+
+
+def test_a_recipient_without_an_e_mail_address_fails_visibly_instead_of_silently(smtp_backend, send_outbox):
+    raise_alert([UserFactory(email="")])
+
+    assert send_outbox() == [DeliveryStatus.FAILED]
+
+    delivery = Delivery.objects.get()
+    assert delivery.last_error == "the recipient has no e-mail address"
+    assert smtp_backend.received == []
