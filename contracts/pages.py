@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from config.errors import DomainError
 from contracts import selectors
 from contracts.access import enterprise_list
+from contracts.compliance.parsing.problems import problem_reason
 from contracts.models import Breach, Enterprise, ImportStatus, PayrollImport
 from contracts.services.breaches import breach_shortfall_text
 from contracts.services.draft_check import contract_draft_check
@@ -88,4 +89,6 @@ def payroll_index(request):
         "enterprise"
     )[:50]
     busy = any(payroll.status in (ImportStatus.PENDING, ImportStatus.PROCESSING) for payroll in imports)
+    for payroll in imports:
+        payroll.problems = [{**problem, "reason": problem_reason(problem)} for problem in payroll.problems]
     return render(request, "contracts/payroll.html", {"form": form, "imports": imports, "refresh": busy})

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 
 from contracts.access import enterprise_list
 from contracts.api.documents import DocumentSerializer
+from contracts.compliance.parsing.problems import problem_reason
 from contracts.models import (
     Breach,
     ComplianceRun,
@@ -31,6 +32,11 @@ class PayrollProblemSerializer(serializers.Serializer):
     column = serializers.CharField()
     value = serializers.CharField()
     reason = serializers.CharField()
+    code = serializers.CharField(required=False)
+
+    def to_representation(self, problem):
+        # Worded in the reader's language, not the worker's that found it.
+        return {**super().to_representation(problem), "reason": problem_reason(problem)}
 
 
 class PayrollImportSerializer(serializers.ModelSerializer):

@@ -396,11 +396,6 @@ def test_a_rejected_file_of_an_enterprise_with_a_contract_in_effect_starts_no_ru
     assert [path.name for path in stored_files(media_root)] == ["payroll.csv"]  # the upload, no columnar copy
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: contracts/services/payroll.py payroll_import_process: problem reasons are stored as text "
-    "translated in the worker's language, so an English reader sees Chinese reasons",
-)
 def test_problem_reasons_are_shown_in_the_readers_language(upload, process, client):
     response, _ = upload((HEADER + "A1,2025-01,-3000,0,2025-02-10\n").encode())
     payroll, _ = process(response.json()["id"])

@@ -42,6 +42,25 @@ DUPLICATE = 100  # a repeated (employee_id, period)
 
 
 def problem(row: int | None, column: str, value: object, code: str, **params: object) -> dict:
-    """One problem as listed to people: row as the spreadsheet shows it (the header is row 1)."""
-    reason = str(REASONS[code]) % params if params else str(REASONS[code])
-    return {"row": row, "column": column, "value": "" if value is None else str(value), "reason": reason, "code": code}
+    """One problem as listed to people: row as the spreadsheet shows it (the header is row 1).
+
+    ``code`` and ``params`` are kept beside the reason so that it can be worded again in each
+    reader's language (``problem_reason``)."""
+    params = {key: str(value) for key, value in params.items()}
+    return {
+        "row": row,
+        "column": column,
+        "value": "" if value is None else str(value),
+        "reason": problem_reason({"code": code, "params": params}),
+        "code": code,
+        "params": params,
+    }
+
+
+def problem_reason(problem: dict) -> str:
+    """The reason of a stored problem in the active language."""
+    template = REASONS.get(problem.get("code"))
+    if template is None:
+        return problem.get("reason", "")
+    params = problem.get("params") or {}
+    return str(template) % params if params else str(template)

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from xml.etree import ElementTree
 
-SLICE_BYTES = 32 << 20  # of sheet XML per slice: about 70,000 rows of 13 columns
+SLICE_BYTES = 16 << 20  # of sheet XML per slice: about 35,000 rows of 13 columns
 
 _RELATIONSHIP_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _SMALL_PART = 16 << 20  # workbook.xml and its relationships are a few kB
