@@ -26,10 +26,11 @@ demo: migrate
 # Web server, Celery worker and beat together; Ctrl-C stops all three.
 run: demo
 	@echo "Concord on http://$(HOST):$(PORT)/  (API docs: http://$(HOST):$(PORT)/api/docs/)"
-	@trap 'kill 0' EXIT; \
+	@trap 'kill 0' INT TERM EXIT; \
 	$(BIN)/celery -A config worker --loglevel=INFO --concurrency=2 & \
 	$(BIN)/celery -A config beat --loglevel=INFO & \
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(BIN)/python manage.py runserver --noreload $(HOST):$(PORT) & \
+	wait
 
 lint: setup
 	$(BIN)/ruff check .
