@@ -19,9 +19,10 @@ c. ``run_checks`` with the six payroll term kinds (the frame read from Parquet f
 d. a naive per-row implementation (csv module, ``Decimal`` per cell, checks row by
    row) on the first 100,000 rows, scaled ×10;
 e. an XLSX of the same rows: python-calamine's bare read (open + ``to_python()``, every
-   cell a Python object) against ``parse_payroll`` (which reads the sheet in chunks of
-   rows with ``iter_rows()``), and calamine's own load of the sheet into its Rust
-   memory (open + ``get_sheet_by_index``, no Python cell at all): the floor of both.
+   cell a Python object) against ``parse_payroll`` (which hands calamine the sheet a
+   slice of rows at a time and converts each before the next), and calamine's own
+   load of the whole sheet into its Rust memory (open + ``get_sheet_by_index``, not
+   one Python cell): the memory floor of any whole-sheet read.
 
 It exits non-zero when the checks do not find exactly the planted breaches, or
 the naive implementation disagrees on its subset. Each phase is printed as it ends

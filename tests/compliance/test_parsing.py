@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from contracts.compliance import columns as C
-from contracts.compliance.parsing import parse_payroll, spreadsheet
+from contracts.compliance.parsing import parse_payroll, spreadsheet, xlsx_slices
 from contracts.compliance.storage import payroll_frame_path, payroll_frame_read, payroll_frame_write
 
 SAMPLE = Path("/work/shared/data/payroll-sample-gb18030.csv")
@@ -219,24 +219,34 @@ def test_a_header_without_rows_is_rejected():
 # --- spreadsheets ------------------------------------------------------------------------------
 
 
-def xlsx(rows: list[list]) -> bytes:
-    """A minimal .xlsx (inline strings, a date style) written with zipfile: openpyxl is not a dependency."""
+def xlsx(rows: list[list], *, numbered: bool = False) -> bytes:
+    """A minimal .xlsx (inline strings, a date style) written with zipfile: openpyxl is not a dependency.
 
-    def cell(value):
+    ``numbered`` writes row and cell references and leaves out empty cells and rows, as Excel does.
+    """
+
+    def cell(value, ref):
+        at = f' r="{ref}"' if numbered else ""
         if value is None:
-            return "<c/>"
+            return "" if numbered else "<c/>"
         if isinstance(value, bool):
-            return f'<c t="b"><v>{int(value)}</v></c>'
+            return f'<c{at} t="b"><v>{int(value)}</v></c>'
         if isinstance(value, dt.date):
-            return f'<c s="1"><v>{(value - dt.date(1899, 12, 30)).days}</v></c>'
+            return f'<c{at} s="1"><v>{(value - dt.date(1899, 12, 30)).days}</v></c>'
         if isinstance(value, int | float):
-            return f"<c><v>{value!r}</v></c>"
-        return f'<c t="inlineStr"><is><t>{escape(value)}</t></is></c>'
+            return f"<c{at}><v>{value!r}</v></c>"
+        return f'<c{at} t="inlineStr"><is><t>{escape(value)}</t></is></c>'
+
+    def row(number, values):
+        cells = "".join(cell(value, f"{chr(65 + i)}{number}") for i, value in enumerate(values))
+        if not numbered:
+            return f"<row>{cells}</row>"
+        return f'<row r="{number}">{cells}</row>' if cells else ""
 
     ns = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
     rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
     pkg = "http://schemas.openxmlformats.org/package/2006"
-    sheet = "".join("<row>" + "".join(cell(v) for v in row) + "</row>" for row in rows)
+    sheet = "".join(row(number, values) for number, values in enumerate(rows, start=1))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as z:
         z.writestr(
@@ -319,10 +329,26 @@ def test_xlsx_problems_carry_spreadsheet_row_numbers():
     ]
 
 
-def test_xlsx_read_in_chunks_keeps_row_numbers_values_and_duplicates_across_chunk_boundaries(monkeypatch):
-    # given a sheet read two rows at a time, with an empty first row and column, a blank row,
-    # and duplicates whose twins lie in other chunks
-    monkeypatch.setattr(spreadsheet, "CHUNK_ROWS", 2)
+def read_whole(source):
+    raise xlsx_slices.NotSliceable("read whole for this test")
+    yield
+
+
+@pytest.fixture(params=["one slice", "a slice per row", "whole"])
+def reading(request, monkeypatch):
+    """How a spreadsheet is read: XLSX slices for calamine (one or many), or the whole sheet at once."""
+    monkeypatch.setattr(spreadsheet, "CHUNK_ROWS", 2)  # Python converts two rows at a time
+    if request.param == "a slice per row":
+        monkeypatch.setattr(xlsx_slices, "SLICE_BYTES", 1)
+    if request.param == "whole":
+        monkeypatch.setattr(spreadsheet, "xlsx_slices", read_whole)
+    return request.param
+
+
+@pytest.mark.parametrize("numbered", [True, False], ids=["rows numbered", "rows unnumbered"])
+def test_xlsx_keeps_row_numbers_values_and_duplicates_across_slices_and_chunks(reading, numbered):
+    # given a sheet with an empty first row and column, a blank row, and duplicates whose twins
+    # lie in other slices and chunks (unnumbered rows past the first slice make it read whole)
     content = xlsx(
         [
             [],
@@ -334,7 +360,8 @@ def test_xlsx_read_in_chunks_keeps_row_numbers_values_and_duplicates_across_chun
             [None, "E3", dt.date(2026, 3, 1), 3000.001, None],
             [None, None, "2026-04", 1, None],
             [None, "E2", "2026-03", 4000, None],
-        ]
+        ],
+        numbered=numbered,
     )
     # when parsed
     result = parse_payroll(content, filename="p.xlsx")
@@ -354,23 +381,64 @@ def test_xlsx_read_in_chunks_keeps_row_numbers_values_and_duplicates_across_chun
     assert (result.problem_count, result.row_count) == (9, 6)
 
 
-def test_xlsx_in_chunks_caps_problems_and_counts_them_all(monkeypatch):
-    monkeypatch.setattr(spreadsheet, "CHUNK_ROWS", 7)
-    content = xlsx([["工号", "月份", "基本工资"]] + [[f"E{i}", "2026-03", "bad"] for i in range(50)])
+def test_xlsx_in_slices_and_chunks_caps_problems_and_counts_them_all(reading):
+    rows = [["工号", "月份", "基本工资"]] + [[f"E{i}", "2026-03", "bad"] for i in range(50)]
+    content = xlsx(rows, numbered=True)
     result = parse_payroll(content, filename="p.xlsx", max_problems=10)
     assert [(p["row"], p["value"]) for p in result.problems] == [(row, "bad") for row in range(2, 12)]
     assert result.problem_count == 50
 
 
-def test_xlsx_in_chunks_reads_the_same_frame_as_in_one_piece(monkeypatch):
+def test_xlsx_in_slices_and_chunks_reads_the_frame_the_whole_sheet_gives(reading, monkeypatch):
+    # given rows whose month and wage cells change type from row to row, and a gap of empty rows
     rows = [["工号", "月份", "基本工资", "入职日期"]] + [
         [f"E{i}", ["2026-03", 202604, dt.date(2026, 5, 1)][i % 3], [5200, "5,200.50", 1.5][i % 3], dt.date(2016, 3, 5)]
         for i in range(30)
     ]
-    whole = parse_payroll(xlsx(rows), filename="p.xlsx").frame
-    monkeypatch.setattr(spreadsheet, "CHUNK_ROWS", 4)
-    pd.testing.assert_frame_equal(parse_payroll(xlsx(rows), filename="p.xlsx").frame, whole)
-    assert whole[C.PERIOD].tolist()[:3] == [202603, 202604, 202605]
+    rows[10:10] = [[], [None, None]]
+    content = xlsx(rows, numbered=True)
+    # when parsed as the fixture reads it, and in one piece
+    parsed = parse_payroll(content, filename="p.xlsx")
+    monkeypatch.setattr(spreadsheet, "CHUNK_ROWS", 1_000)
+    monkeypatch.setattr(spreadsheet, "xlsx_slices", read_whole)
+    whole = parse_payroll(content, filename="p.xlsx")
+    # then the frames are the same
+    pd.testing.assert_frame_equal(parsed.frame, whole.frame)
+    assert parsed.row_count == whole.row_count == 30
+    assert whole.frame[C.PERIOD].tolist()[:3] == [202603, 202604, 202605]
+
+
+def test_an_xlsx_is_handed_to_calamine_a_slice_at_a_time(monkeypatch):
+    # given a numbered sheet and slices of about one row
+    monkeypatch.setattr(xlsx_slices, "SLICE_BYTES", 1)
+    slices = []
+
+    def counted(source):
+        for piece in xlsx_slices.xlsx_slices(source):
+            slices.append(piece)
+            yield piece
+
+    monkeypatch.setattr(spreadsheet, "xlsx_slices", counted)
+    content = xlsx([["工号", "月份", "基本工资"]] + [[f"E{i}", "2026-03", 1] for i in range(5)], numbered=True)
+    # when parsed
+    result = parse_payroll(content, filename="p.xlsx")
+    # then each row went to calamine on its own, and the file reads as usual
+    assert len(slices) == 6
+    assert result.problems == [] and result.row_count == 5
+
+
+def test_an_xlsx_whose_rows_are_unnumbered_past_its_first_slice_is_read_whole(monkeypatch):
+    # given unnumbered rows cut into slices (calamine would count each slice's rows from the top)
+    monkeypatch.setattr(xlsx_slices, "SLICE_BYTES", 1)
+    whole_reads = []
+    read = spreadsheet._read_whole
+    monkeypatch.setattr(spreadsheet, "_read_whole", lambda *args: whole_reads.append(1) or read(*args))
+    content = xlsx([["工号", "月份", "基本工资"], ["E1", "2026-03", 1], ["E2", "2026-03", -1]])
+    # when parsed
+    result = parse_payroll(content, filename="p.xlsx")
+    # then the sheet was read whole, with the rows where the spreadsheet shows them
+    assert whole_reads == [1]
+    assert problems_of(result) == [(3, "基本工资", "-1", "negative")]
 
 
 def test_a_number_after_a_date_cell_in_the_month_column_is_read_as_a_month():

@@ -15,6 +15,7 @@ import io
 import posixpath
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from xml.etree import ElementTree
@@ -32,6 +33,20 @@ _NUMBERED_ROW = re.compile(rb'\s*<row\s[^>]*?(?<=\s)r="\d+"')
 _NOT_COPIED = ("xl/worksheets/", "xl/chartsheets/", "xl/media/", "xl/drawings/", "xl/charts/")
 
 
+# What a damaged or unexpected archive raises while it is read (RuntimeError: encrypted).
+_DAMAGED = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    NotImplementedError,
+    RuntimeError,
+    KeyError,
+    StopIteration,
+    ValueError,
+    ElementTree.ParseError,
+)
+
+
 class NotSliceable(Exception):
     """The workbook is not laid out as expected: it is to be read whole."""
 
@@ -39,15 +54,19 @@ class NotSliceable(Exception):
 def xlsx_slices(source: Path | bytes) -> Iterator[io.BytesIO]:
     """Each slice as an in-memory XLSX file, in sheet order; ``NotSliceable`` may come at any point."""
     try:
-        archive = zipfile.ZipFile(source if isinstance(source, Path) else io.BytesIO(source))
-        sheet = _first_sheet(archive)
-        kept = {
-            info.filename: archive.read(info)
-            for info in archive.infolist()
-            if info.filename != sheet and not info.filename.startswith(_NOT_COPIED)
-        }
-    except (zipfile.BadZipFile, KeyError, StopIteration, ElementTree.ParseError, ValueError) as error:
+        with zipfile.ZipFile(source if isinstance(source, Path) else io.BytesIO(source)) as archive:
+            yield from _slices(archive)
+    except _DAMAGED as error:  # calamine, reading the whole workbook, says what is wrong with it
         raise NotSliceable from error
+
+
+def _slices(archive: zipfile.ZipFile) -> Iterator[io.BytesIO]:
+    sheet = _first_sheet(archive)
+    kept = {
+        info.filename: archive.read(info)
+        for info in archive.infolist()
+        if info.filename != sheet and not info.filename.startswith(_NOT_COPIED)
+    }
     # calamine reads the shared strings again for every slice: keep that a small part of the work.
     slice_bytes = max(SLICE_BYTES, 4 * len(kept.get("xl/sharedStrings.xml", b"")))
     with archive.open(sheet) as stream:
