@@ -5,6 +5,7 @@ notifications in the same transaction."""
 import datetime as dt
 import itertools
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -109,12 +110,44 @@ def _contract_terms(contract: Contract) -> dict[str, tuple[Any, dict[str, Any]]]
     return terms
 
 
-def compliance_run_execute(*, run_id: int, payroll: pd.DataFrame | None = None) -> ComplianceRun | None:
+@dataclass(frozen=True)
+class Checked:
+    """What the checks of one contract found in one payroll frame, before anything is stored."""
+
+    terms: dict[str, tuple[Any, dict[str, Any]]]
+    findings: pd.DataFrame
+    summary: pd.DataFrame
+    evaluated: dict[str, set[str]]
+
+
+def compliance_check(*, contract: Contract, payroll: pd.DataFrame | None = None, path: str | None = None) -> Checked:
+    """Run every typed term of ``contract`` over the payroll (a frame in memory, or its
+    columnar copy at ``path``): pure computation, nothing stored."""
+    terms = _contract_terms(contract)
+    wanted = columns_needed(term["kind"] for _, term in terms.values())
+    if payroll is None:
+        payroll = payroll_frame_read(path, columns=[name for name in payroll_frame_columns(path) if name in wanted])
+    else:
+        payroll = payroll[[name for name in payroll.columns if name in wanted]]
+    context = CheckContext(
+        pack=contract.enterprise.pack, periods=months_in_force(contract.term_start, contract.term_end)
+    )
+    findings = run_checks(payroll, [(key, term["kind"], term["params"]) for key, (_, term) in terms.items()], context)
+    evaluated = {
+        key: evaluated_periods(payroll, term["kind"], term["params"], context) for key, (_, term) in terms.items()
+    }
+    return Checked(terms=terms, findings=findings, summary=breach_summary(findings), evaluated=evaluated)
+
+
+def compliance_run_execute(
+    *, run_id: int, payroll: pd.DataFrame | None = None, checked: Checked | None = None
+) -> ComplianceRun | None:
     """Run the checks and record their outcome. Safe to run twice: the same run replaces its
     findings and updates the same breaches, so nothing is duplicated.
 
-    ``payroll`` is the import's canonical frame when the caller still holds it in memory
-    (the import itself); otherwise it is read from the columnar copy."""
+    ``payroll`` is the import's canonical frame when the caller still holds it in memory, and
+    ``checked`` what the checks already found in it (the import itself); otherwise the rows are
+    read from the columnar copy."""
     with transaction.atomic():
         run = ComplianceRun.objects.select_for_update().filter(pk=run_id).first()
         if run is None or run.status == RunStatus.DONE:
@@ -124,7 +157,7 @@ def compliance_run_execute(*, run_id: int, payroll: pd.DataFrame | None = None) 
         run.status, run.started_at = RunStatus.RUNNING, timezone.now()
         run.save(update_fields=["status", "started_at"])
     try:
-        return _execute(run, payroll)
+        return _execute(run, payroll, checked)
     except Exception as error:
         # Leave it for the task's retry or the sweep, with the reason on record; nothing half-stored.
         ComplianceRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(
@@ -133,24 +166,12 @@ def compliance_run_execute(*, run_id: int, payroll: pd.DataFrame | None = None) 
         raise
 
 
-def _execute(run: ComplianceRun, payroll: pd.DataFrame | None) -> ComplianceRun:
+def _execute(run: ComplianceRun, payroll: pd.DataFrame | None, checked: Checked | None) -> ComplianceRun:
     run_id = run.pk
     contract = Contract.objects.select_related("enterprise").get(pk=run.contract_id)
-    terms = _contract_terms(contract)
-    wanted = columns_needed(term["kind"] for _, term in terms.values())
-    if payroll is None:
-        path = run.payroll_import.columnar.path
-        payroll = payroll_frame_read(path, columns=[name for name in payroll_frame_columns(path) if name in wanted])
-    else:
-        payroll = payroll[[name for name in payroll.columns if name in wanted]]
-    context = CheckContext(
-        pack=contract.enterprise.pack, periods=months_in_force(contract.term_start, contract.term_end)
-    )
-    findings = run_checks(payroll, [(key, term["kind"], term["params"]) for key, (_, term) in terms.items()], context)
-    summary = breach_summary(findings)
-    evaluated = {
-        key: evaluated_periods(payroll, term["kind"], term["params"], context) for key, (_, term) in terms.items()
-    }
+    if checked is None:
+        checked = compliance_check(contract=contract, payroll=payroll, path=run.payroll_import.columnar.path)
+    terms, findings, summary, evaluated = checked.terms, checked.findings, checked.summary, checked.evaluated
     with transaction.atomic():
         run = ComplianceRun.objects.select_for_update().get(pk=run_id)
         if run.status != RunStatus.RUNNING:

@@ -3,6 +3,7 @@ accepted one is stored as a columnar copy that compliance runs read."""
 
 import hashlib
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from django.conf import settings
@@ -16,6 +17,7 @@ from contracts.access import require_role
 from contracts.compliance.parsing import parse_payroll
 from contracts.compliance.storage import payroll_frame_write
 from contracts.models import ContractStatus, Enterprise, ImportStatus, PayrollImport, Role
+from contracts.services.compliance import compliance_check, compliance_run_execute
 
 logger = logging.getLogger(__name__)
 
@@ -72,7 +74,19 @@ def payroll_import_process(*, payroll_id: int) -> PayrollImport | None:
         payroll.status, payroll.progress = ImportStatus.PROCESSING, 5
         payroll.save(update_fields=["status", "progress"])
     result = parse_payroll(payroll.file.path, filename=payroll.original_name)
-    _set_progress(payroll_id, 70)
+    _set_progress(payroll_id, 60)
+    target = Path(settings.MEDIA_ROOT) / "payroll" / "columnar" / f"{payroll.pk}.parquet"
+    checked = {}
+    if result.accepted:
+        # The columnar copy is written on a thread (Arrow releases the GIL) while the rows, still
+        # in memory, are checked against the contracts in effect; nothing is stored before both end.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            written = pool.submit(payroll_frame_write, result.frame, path=target)
+            checked = {
+                contract.pk: compliance_check(contract=contract, payroll=result.frame)
+                for contract in _contracts_to_check(payroll.enterprise, result.periods)
+            }
+            written.result()
     with transaction.atomic():
         payroll = PayrollImport.objects.select_for_update().get(pk=payroll_id)
         if payroll.status != ImportStatus.PROCESSING:
@@ -84,9 +98,7 @@ def payroll_import_process(*, payroll_id: int) -> PayrollImport | None:
         payroll.periods = result.periods
         if result.accepted:
             # Named after the import, not the upload: an upload's name can be as long as its field.
-            target = Path(settings.MEDIA_ROOT) / "payroll" / "columnar" / f"{payroll.pk}.parquet"
-            path = payroll_frame_write(result.frame, path=target)
-            payroll.columnar.name = str(path.relative_to(settings.MEDIA_ROOT))
+            payroll.columnar.name = str(target.relative_to(settings.MEDIA_ROOT))
             payroll.status = ImportStatus.ACCEPTED
         else:
             payroll.status = ImportStatus.REJECTED
@@ -94,27 +106,35 @@ def payroll_import_process(*, payroll_id: int) -> PayrollImport | None:
         payroll.finished_at = timezone.now()
         payroll.save()
         runs = _start_runs_for(payroll) if payroll.status == ImportStatus.ACCEPTED else []
-    # The rows are still in memory: check them now rather than reading them back. The runs are
-    # queued too, so a failure here is taken up by the run task; a finished run is left alone.
-    from contracts.services.compliance import compliance_run_execute
-
+    # Record what the checks found. The runs are queued too, so a failure here is taken up by
+    # the run task; a finished run is left alone.
     for run in runs:
         try:
-            compliance_run_execute(run_id=run.pk, payroll=result.frame)
+            compliance_run_execute(run_id=run.pk, payroll=result.frame, checked=checked.get(run.contract_id))
         except Exception:
             logger.exception("compliance run %s after import %s failed; its task will retry", run.pk, payroll_id)
     return payroll
 
 
-def _start_runs_for(payroll: PayrollImport) -> list:
-    """A new payroll import of an enterprise with contracts in effect in its periods starts their checks."""
-    from contracts.services.compliance import compliance_run_start, contract_periods
+def _contracts_to_check(enterprise: Enterprise, periods: list[str]) -> list:
+    """The contracts of the enterprise that are or were in effect in any of ``periods``."""
+    from contracts.services.compliance import contract_periods
 
-    periods = set(payroll.periods)
+    wanted = set(periods)
     return [
-        compliance_run_start(user=None, contract=contract, payroll_import=payroll)
-        for contract in payroll.enterprise.contracts.filter(
+        contract
+        for contract in enterprise.contracts.select_related("enterprise").filter(
             status__in=[ContractStatus.EFFECTIVE, ContractStatus.EXPIRED]
         )
-        if periods & contract_periods(contract)
+        if wanted & contract_periods(contract)
+    ]
+
+
+def _start_runs_for(payroll: PayrollImport) -> list:
+    """A new payroll import of an enterprise with contracts in effect in its periods starts their checks."""
+    from contracts.services.compliance import compliance_run_start
+
+    return [
+        compliance_run_start(user=None, contract=contract, payroll_import=payroll)
+        for contract in _contracts_to_check(payroll.enterprise, payroll.periods)
     ]
