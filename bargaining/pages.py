@@ -2,10 +2,9 @@
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
 
 from bargaining import selectors
-from bargaining.services.negotiations import reply_rule_describe
+from bargaining.services.negotiations import negotiation_reply_overdue, reply_rule_describe
 from bargaining.services.representatives import representation_problems, vacancy_fill_deadline
 
 
@@ -31,7 +30,7 @@ def negotiation_page(request, pk: int):
             "problems": representation_problems(negotiation=negotiation),
             "sessions": selectors.session_list(negotiation=negotiation),
             "gap": selectors.negotiation_gap(negotiation=negotiation),
-            "today": timezone.localdate(),
+            "reply_overdue": negotiation_reply_overdue(negotiation),
             "reply_rule": reply_rule_describe(negotiation.reply_rule),
         },
     )

@@ -5,7 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from bargaining.models import AgreedPosition, ConsultationSession, Negotiation, Proposal, Representative
-from bargaining.services.negotiations import reply_rule_describe
+from bargaining.services.negotiations import negotiation_reply_overdue, reply_rule_describe
 from bargaining.services.representatives import representation_problems, vacancy_fill_deadline
 from contracts.api.rules import RuleSerializer
 from contracts.models import Contract
@@ -55,12 +55,7 @@ class NegotiationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_reply_overdue(self, negotiation: Negotiation) -> bool:
-        """R1: the answer is overdue when the due day has passed without one (Asia/Shanghai)."""
-        from django.utils import timezone
-
-        return bool(
-            negotiation.reply_due and negotiation.responded_on is None and timezone.localdate() > negotiation.reply_due
-        )
+        return negotiation_reply_overdue(negotiation)
 
     @extend_schema_field(RuleSerializer(allow_null=True))
     def get_reply_rule(self, negotiation: Negotiation):

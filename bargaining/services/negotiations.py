@@ -70,6 +70,12 @@ def negotiation_reply_deadline(*, negotiation: Negotiation) -> dict[str, Any]:
     }
 
 
+def negotiation_reply_overdue(negotiation: Negotiation, today: dt.date | None = None) -> bool:
+    """R1: the answer is overdue once its due day has passed without one (24:00, Asia/Shanghai)."""
+    today = today or timezone.localdate()
+    return bool(negotiation.reply_due and negotiation.responded_on is None and today > negotiation.reply_due)
+
+
 def reply_rule_describe(facts: dict[str, Any]) -> dict[str, Any] | None:
     """The stored R1 decision as people read it: rule, article, and why the date is what it is."""
     if not facts:
