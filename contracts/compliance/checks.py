@@ -444,7 +444,9 @@ def evaluated_periods(payroll: pd.DataFrame, kind: str, params: dict[str, Any], 
     needs = KIND_COLUMNS.get(kind)
     if needs is None or not needs or not all(set(alternatives) & set(payroll.columns) for alternatives in needs):
         return set()
-    months = np.unique(payroll[C.PERIOD].to_numpy()[_in_force(payroll, context)].astype(np.int64))
+    # The distinct months first (a hash pass), then which are in force: not a mask over every row.
+    present = (int(month) for month in pd.unique(payroll[C.PERIOD].to_numpy()))
+    months = np.array(sorted(m for m in present if context.periods is None or m in context.periods), dtype=np.int64)
     yearly = kind in YEARLY_KINDS or (kind == "wage_increase_pct" and len(str(params.get("reference_period"))) == 4)
     if not yearly:
         return {f"{m // 100:04d}-{m % 100:02d}" for m in months}
