@@ -6,8 +6,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from contracts.models import Enterprise
-from contracts.terms import TERM_KIND_CHOICES, ClauseCategory
+from contracts.enterprises.models import Enterprise
+from contracts.rules.terms import TERM_KIND_CHOICES, ClauseCategory
 
 
 class Side(models.TextChoices):

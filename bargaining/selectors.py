@@ -7,8 +7,8 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 
 from bargaining.models import ConsultationSession, Negotiation, Proposal, Representative
-from contracts.access import enterprise_list
-from contracts.terms import term_headline
+from contracts.enterprises.access import enterprise_list
+from contracts.rules.terms import term_headline
 
 
 def negotiation_list(*, user) -> QuerySet[Negotiation]:

@@ -2,11 +2,11 @@
 
 from celery import shared_task
 
+from bargaining.services.deadline_alerts import negotiation_deadline_alerts_raise
+
 
 @shared_task(name="bargaining.deadline_alerts")
 def deadline_alerts() -> dict[str, int]:
     """Hourly: remind of answers to consultation requests (R1) and vacancies (R2) due soon,
     and raise one overdue alert for each that is late; safe to run twice."""
-    from bargaining.services.deadline_alerts import negotiation_deadline_alerts_raise
-
     return negotiation_deadline_alerts_raise()

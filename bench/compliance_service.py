@@ -58,19 +58,11 @@ def run(data: Path, folder: Path) -> dict:
     from django.core.management import call_command
     from django.db.models import Count
 
-    from contracts.models import (
-        ComplianceRun,
-        Contract,
-        ContractStatus,
-        Enterprise,
-        Federation,
-        Finding,
-        Membership,
-        Role,
-        RunStatus,
-    )
-    from contracts.services.compliance import compliance_run_execute
-    from contracts.services.payroll import payroll_import_process, payroll_import_upload
+    from contracts.compliance.models import ComplianceRun, Finding, RunStatus
+    from contracts.compliance.services.imports import payroll_import_process, payroll_import_upload
+    from contracts.compliance.services.runs import compliance_run_execute
+    from contracts.enterprises.models import Enterprise, Federation, Membership, Role
+    from contracts.models import Contract, ContractStatus
 
     call_command("migrate", verbosity=0)
     enterprise = Enterprise.objects.create(

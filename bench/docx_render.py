@@ -69,7 +69,7 @@ def make_contract(clauses: int):
 
     from django.contrib.auth import get_user_model
 
-    from contracts.models import Enterprise, Federation, Membership, Role
+    from contracts.enterprises.models import Enterprise, Federation, Membership, Role
     from contracts.services.lifecycle import contract_create
 
     federation = Federation.objects.create(name="深圳市总工会")

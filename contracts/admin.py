@@ -1,43 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from contracts.models import (
-    BallotReceipt,
-    Breach,
-    Clause,
-    ComplianceRun,
-    CongressSession,
-    Contract,
-    ContractStatus,
-    ContractVersion,
-    Document,
-    Enterprise,
-    Federation,
-    Finding,
-    Membership,
-    PayrollImport,
-)
-
-
-@admin.register(Federation)
-class FederationAdmin(SimpleHistoryAdmin):
-    search_fields = ["name"]
-
-
-@admin.register(Enterprise)
-class EnterpriseAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "union_name", "federation", "rule_pack", "local_minimum_wage"]
-    list_filter = ["federation", "rule_pack"]
-    search_fields = ["name", "union_name"]
-
-
-@admin.register(Membership)
-class MembershipAdmin(SimpleHistoryAdmin):
-    list_display = ["user", "role", "enterprise", "federation"]
-    list_filter = ["role"]
-    search_fields = ["user__username", "enterprise__name"]
-    autocomplete_fields = ["enterprise", "federation"]
-
+from config.admin import ReadOnlyAdmin
+from contracts.models import BallotReceipt, Clause, CongressSession, Contract, ContractStatus, ContractVersion, Document
 
 # --- Workers' congress (R6): read-only, and never a delegate next to a choice ----------------
 # Sessions change only through the congress services. The ballot box is not registered:
@@ -154,17 +119,6 @@ class ClauseAdmin(SimpleHistoryAdmin):
         return allowed and (obj is None or obj.contract.status == ContractStatus.DRAFT)
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(ContractVersion)
 class ContractVersionAdmin(ReadOnlyAdmin):
     list_display = ["contract", "number", "status", "change", "created_by", "created_at"]
@@ -175,31 +129,3 @@ class ContractVersionAdmin(ReadOnlyAdmin):
 class DocumentAdmin(ReadOnlyAdmin):
     list_display = ["contract", "kind", "language", "contract_version", "status", "rendered_at"]
     list_filter = ["kind", "status", "language"]
-
-
-# --- Compliance ------------------------------------------------------------------------------
-
-
-@admin.register(PayrollImport)
-class PayrollImportAdmin(ReadOnlyAdmin):
-    list_display = ["original_name", "enterprise", "status", "row_count", "problem_count", "uploaded_at"]
-    list_filter = ["status"]
-
-
-@admin.register(ComplianceRun)
-class ComplianceRunAdmin(ReadOnlyAdmin):
-    list_display = ["contract", "payroll_import", "status", "finding_count", "breach_count", "finished_at"]
-    list_filter = ["status"]
-
-
-@admin.register(Breach)
-class BreachAdmin(SimpleHistoryAdmin, ReadOnlyAdmin):
-    list_display = ["contract", "clause_number", "term_kind", "period", "affected_count", "total_shortfall", "status"]
-    list_filter = ["status", "term_kind"]
-    search_fields = ["contract__title", "enterprise__name"]
-
-
-@admin.register(Finding)
-class FindingAdmin(ReadOnlyAdmin):
-    list_display = ["breach", "employee_id", "period", "expected", "actual", "shortfall"]
-    search_fields = ["employee_id"]

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from contracts.access import enterprise_list
+from contracts.enterprises.access import enterprise_list
 from contracts.history import history_entries
 from contracts.models import Clause, Contract
 

@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 from bargaining.models import NegotiationStatus, Side
 from bargaining.services.negotiations import negotiation_request, negotiation_respond
 from bargaining.services.sessions import session_create, session_sign
-from contracts.models import Role
+from contracts.enterprises.models import Role
 from tests.factories import (
     EnterpriseFactory,
     MembershipFactory,

@@ -15,7 +15,7 @@ from bargaining.models import (
     Representative,
     Side,
 )
-from contracts.models import Enterprise, Federation, Membership, Role
+from contracts.enterprises.models import Enterprise, Federation, Membership, Role
 
 
 class UserFactory(factory.django.DjangoModelFactory):

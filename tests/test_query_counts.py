@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from bargaining.models import NegotiationStatus, Side
 from bargaining.services.negotiations import negotiation_request
-from contracts.models import Role
-from contracts.terms import ClauseCategory
+from contracts.enterprises.models import Role
+from contracts.rules.terms import ClauseCategory
 from tests.factories import (
     EnterpriseFactory,
     FederationFactory,

@@ -26,10 +26,11 @@ from bargaining.services import representatives as representative_services
 from bargaining.services import sessions as session_services
 from bargaining.services.costing import negotiation_costing
 from contracts import selectors as contract_selectors
-from contracts.access import enterprise_list
 from contracts.api.history import HistoryEntrySerializer
-from contracts.models import Enterprise, PayrollImport
-from contracts.terms import TERM_KIND_CHOICES, ClauseCategory
+from contracts.compliance.models import PayrollImport
+from contracts.enterprises.access import enterprise_list
+from contracts.enterprises.models import Enterprise
+from contracts.rules.terms import TERM_KIND_CHOICES, ClauseCategory
 
 
 class NegotiationCreateInput(serializers.Serializer):

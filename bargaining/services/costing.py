@@ -17,9 +17,9 @@ from bargaining.selectors import negotiation_gap
 from config.errors import InvalidInput, StateConflict
 from contracts.compliance import columns as C
 from contracts.compliance.checks import CheckContext
+from contracts.compliance.models import ImportStatus, PayrollImport
 from contracts.compliance.storage import payroll_frame_read
-from contracts.models import ImportStatus, PayrollImport
-from contracts.terms import TERM_KINDS
+from contracts.rules.terms import TERM_KINDS
 
 SHORTFALL_PRICED = {"min_monthly_wage", "overtime_premium"}
 MONTHS = 12

@@ -13,11 +13,12 @@ from bargaining.errors import InvalidProposal, TransitionForbidden
 from bargaining.models import AgreedPosition, Negotiation, NegotiationStatus, Side
 from bargaining.services.permissions import require_negotiator, require_side
 from bargaining.services.topics import proposal_params_validate
-from contracts.models import Contract, ContractKind, Enterprise
+from contracts.enterprises.models import Enterprise
+from contracts.models import Contract, ContractKind
 from contracts.rules.deadlines import deadline_after
 from contracts.rules.decisions import RuleRef
+from contracts.rules.terms import TERM_KINDS, ClauseCategory
 from contracts.services.lifecycle import contract_create, contract_renewal_window, term_end_for
-from contracts.terms import TERM_KINDS, ClauseCategory
 
 S = NegotiationStatus
 

@@ -4,8 +4,8 @@ from django.utils.translation import gettext as _
 
 from bargaining.errors import SideNotAllowed
 from bargaining.models import Side
-from contracts.access import enterprise_roles
-from contracts.models import Enterprise, Role
+from contracts.enterprises.access import enterprise_roles
+from contracts.enterprises.models import Enterprise, Role
 
 SIDE_ROLES = {
     Side.UNION: {Role.UNION_NEGOTIATOR, Role.UNION_LEADER, Role.ADMIN},

@@ -10,7 +10,7 @@ from bargaining.models import ConsultationSession, Negotiation, Proposal
 from bargaining.services.negotiations import negotiation_check_transition
 from bargaining.services.permissions import require_side
 from bargaining.services.topics import proposal_params_validate
-from contracts.terms import ClauseCategory
+from contracts.rules.terms import ClauseCategory
 
 
 @transaction.atomic

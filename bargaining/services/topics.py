@@ -5,7 +5,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from bargaining.errors import InvalidProposal
-from contracts.terms import TERM_KINDS, ClauseCategory, term_params_validate
+from contracts.rules.terms import TERM_KINDS, ClauseCategory, term_params_validate
 
 
 def proposal_params_validate(*, category: str, term_kind: str, params: dict[str, Any] | None) -> dict[str, Any]:

@@ -10,8 +10,8 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from contracts.access import enterprise_list
 from contracts.api.rules import RuleSerializer
+from contracts.enterprises.access import enterprise_list
 from contracts.models import BallotChoice, CongressMode, CongressSession, Contract
 from contracts.services import congress as congress_services
 

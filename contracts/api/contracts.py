@@ -11,14 +11,15 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from contracts import selectors
-from contracts.access import enterprise_list
 from contracts.api.history import HistoryEntrySerializer
-from contracts.models import Clause, Contract, ContractKind, ContractVersion, Enterprise
+from contracts.enterprises.access import enterprise_list
+from contracts.enterprises.models import Enterprise
+from contracts.models import Clause, Contract, ContractKind, ContractVersion
+from contracts.rules.terms import ClauseCategory
 from contracts.services import lifecycle
 from contracts.services.draft_check import contract_draft_check
 from contracts.services.filing_pack import contract_filing_pack
 from contracts.services.versions import contract_diff, version_change_text
-from contracts.terms import ClauseCategory
 
 
 @extend_schema_field(

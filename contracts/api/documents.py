@@ -14,7 +14,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from contracts.access import enterprise_list
+from contracts.enterprises.access import enterprise_list
 from contracts.models import Contract, Document, DocumentKind, DocumentStatus
 from contracts.services.documents import DOCX_CONTENT_TYPE, PDF_CONTENT_TYPE, document_file, document_request
 

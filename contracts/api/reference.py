@@ -7,7 +7,7 @@ from rest_framework.views import APIView
 
 from contracts.rules.decisions import ARTICLES
 from contracts.rules.packs import PACKS
-from contracts.terms import TERM_KINDS, ClauseCategory
+from contracts.rules.terms import TERM_KINDS, ClauseCategory
 
 
 class RulePackListView(APIView):

@@ -1,10 +1,10 @@
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
-from contracts.api.compliance import BreachViewSet, ComplianceRunViewSet, PayrollImportViewSet
 from contracts.api.contracts import ClauseViewSet, ContractViewSet
-from contracts.api.enterprises import EnterpriseViewSet
 from contracts.api.reference import RulePackListView, TermKindListView
+from contracts.compliance.api import BreachViewSet, ComplianceRunViewSet, PayrollImportViewSet
+from contracts.enterprises.api import EnterpriseViewSet
 
 router = SimpleRouter()
 router.register("enterprises", EnterpriseViewSet, basename="enterprise")

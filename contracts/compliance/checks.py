@@ -28,7 +28,7 @@ import pyarrow.compute as pc
 from contracts.compliance import columns as C
 from contracts.rules.deadlines import last_working_day_on_or_before
 from contracts.rules.packs import NATIONAL, RulePack
-from contracts.terms import TERM_KINDS
+from contracts.rules.terms import TERM_KINDS
 
 _INT64_SAFE = 2**62
 

@@ -22,8 +22,8 @@ from contracts.documents.labels import labels
 from contracts.models import CongressSession, Contract, ContractVersion, DocumentKind
 from contracts.rules.decisions import ARTICLES, article
 from contracts.rules.packs import CongressMajority
+from contracts.rules.terms import TERM_KINDS, ClauseCategory
 from contracts.services.versions import contract_snapshot
-from contracts.terms import TERM_KINDS, ClauseCategory
 
 NUMERALS = "零一二三四五六七八九"
 DASH = "—"
@@ -355,7 +355,7 @@ def document_context(document) -> dict[str, Any]:
 
 def breach_notice_facts(*, contract: Contract, breach_id: int, language: str) -> dict[str, Any]:
     """What a rectification notice says about a breach: the term, period, people and shortfall."""
-    from contracts.services.compliance import TERM_RULES
+    from contracts.compliance.services.runs import TERM_RULES
 
     breach = contract.breaches.get(pk=breach_id)
     with translation.override(language):

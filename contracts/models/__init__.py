@@ -1,4 +1,8 @@
-from contracts.models.compliance import (
+"""The contracts app's model registry: Django loads ``contracts.models`` and finds every model
+of the app here, the contract core's own and those of its sub-rooms (enterprises, compliance).
+Code imports a model from the room that defines it."""
+
+from contracts.compliance.models import (
     Breach,
     BreachStatus,
     ComplianceRun,
@@ -7,10 +11,10 @@ from contracts.models.compliance import (
     PayrollImport,
     RunStatus,
 )
+from contracts.enterprises.models import Enterprise, Federation, Membership, Role
 from contracts.models.congress import BallotBox, BallotChoice, BallotReceipt, CongressMode, CongressSession
 from contracts.models.contracts import Clause, Contract, ContractKind, ContractStatus, ContractVersion
 from contracts.models.documents import Document, DocumentKind, DocumentStatus
-from contracts.models.enterprises import Enterprise, Federation, Membership, Role
 
 __all__ = [
     "BallotBox",

@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from contracts.models.enterprises import Enterprise
-from contracts.terms import ClauseCategory
+from contracts.enterprises.models import Enterprise
+from contracts.rules.terms import ClauseCategory
 
 
 class ContractKind(models.TextChoices):
@@ -97,7 +97,7 @@ class Clause(models.Model):
     category = models.CharField(_("category"), max_length=32, choices=ClauseCategory.choices)
     title = models.CharField(_("title"), max_length=200, blank=True)
     text = models.TextField(_("text"))
-    # [{"kind": term kind code, "params": {...}}], validated by contracts.terms.
+    # [{"kind": term kind code, "params": {...}}], validated by contracts.rules.terms.
     terms = models.JSONField(_("terms"), default=list, blank=True)
     history = HistoricalRecords()
 

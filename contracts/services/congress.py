@@ -16,8 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from config.errors import InvalidInput, NotAllowed, StateConflict
-from contracts.access import CONTRACT_WRITE_ROLES, enterprise_list, has_any_role, require_role
-from contracts.models import BallotBox, BallotChoice, BallotReceipt, CongressMode, CongressSession, Contract, Role
+from contracts.enterprises.access import CONTRACT_WRITE_ROLES, enterprise_list, has_any_role, require_role
+from contracts.enterprises.models import Role
+from contracts.models import BallotBox, BallotChoice, BallotReceipt, CongressMode, CongressSession, Contract
 from contracts.rules.decisions import RuleRef, article
 from contracts.rules.packs import CongressMajority, RulePack
 from contracts.services.lifecycle import contract_check_transition, contract_congress_decided

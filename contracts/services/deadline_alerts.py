@@ -17,7 +17,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
-from contracts.models import Contract, ContractStatus, Enterprise, Membership, Role
+from contracts.enterprises.models import Enterprise, Membership, Role
+from contracts.models import Contract, ContractStatus
 from contracts.services.lifecycle import contract_filing_deadline, contract_renewal_window
 from notifications.models import Level
 from notifications.services import alert_raise

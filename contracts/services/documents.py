@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from config.errors import InvalidInput, NotAllowed, StateConflict
-from contracts.access import enterprise_list
+from config.queue import enqueue_on_commit
 from contracts.documents import pdf
 from contracts.documents.context import (
     ContextUnavailable,
@@ -30,8 +30,8 @@ from contracts.documents.context import (
 )
 from contracts.documents.render import render_docx
 from contracts.documents.templates import template_name, template_path
+from contracts.enterprises.access import enterprise_list
 from contracts.models import Contract, Document, DocumentKind, DocumentStatus
-from contracts.tasks import render_document
 
 logger = logging.getLogger(__name__)
 
@@ -131,7 +131,7 @@ def document_request(
         document.save(update_fields=["status", "error"])
         created = True
     if created:
-        render_document.delay_on_commit(document.pk)
+        enqueue_on_commit("contracts.render_document", document.pk)
     return document
 
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from contracts.models import Contract, ContractKind
 from contracts.rules.decisions import article
 from contracts.rules.packs import RulePack
-from contracts.terms import TERM_KINDS, ClauseCategory
+from contracts.rules.terms import TERM_KINDS, ClauseCategory
 
 # The statutory contents a complete contract must have (PCC Art. 8), whatever its kind.
 REQUIRED_CATEGORIES = (

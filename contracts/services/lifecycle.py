@@ -10,13 +10,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
 from config.errors import InvalidInput, NotAllowed, StateConflict
-from contracts.access import CONTRACT_WRITE_ROLES, enterprise_roles, require_role
-from contracts.models import Clause, Contract, ContractStatus, Enterprise
+from contracts.enterprises.access import CONTRACT_WRITE_ROLES, enterprise_roles, require_role
+from contracts.enterprises.models import Enterprise
+from contracts.models import Clause, Contract, ContractStatus
 from contracts.rules.deadlines import Deadline, deadline_after
 from contracts.rules.decisions import RuleRef
+from contracts.rules.terms import ClauseCategory, term_params_validate
 from contracts.services.draft_check import contract_draft_check
 from contracts.services.versions import contract_version_record
-from contracts.terms import ClauseCategory, term_params_validate
 
 S = ContractStatus
 

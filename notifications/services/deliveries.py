@@ -17,7 +17,6 @@ import datetime as dt
 import logging
 import smtplib
 from email.utils import parseaddr
-from functools import partial
 
 from celery.utils.time import get_exponential_backoff_interval
 from django.conf import settings
@@ -25,6 +24,7 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.utils import timezone
 
+from config.queue import enqueue, enqueue_on_commit
 from notifications.models import Alert, Delivery, DeliveryStatus
 from notifications.rendering import Rendered, render_alert, render_digest
 from notifications.signals import alert_delivered
@@ -52,21 +52,14 @@ def retry_delay(attempts: int) -> dt.timedelta:
     return dt.timedelta(seconds=seconds)
 
 
-def _publish(delivery_id: int) -> None:
-    from notifications.tasks import send_delivery
-
-    send_delivery.delay(delivery_id)
+SEND_TASK = "notifications.send_delivery"
 
 
 def delivery_queue(*, delivery_id: int) -> None:
-    """Queue the sending once the current transaction commits (as ``delay_on_commit`` does).
+    """Queue the sending once the current transaction commits.
     The row is what counts: if the broker is down then, the failure is logged and the sweep
     queues it later, so the cause's transaction never fails for want of a broker."""
-    from notifications.tasks import send_delivery
-
-    publish = partial(send_delivery.delay, delivery_id)
-    publish.__qualname__ = "notifications.send_delivery.delay"  # Django's robust on_commit logs it
-    transaction.on_commit(publish, robust=True)
+    enqueue_on_commit(SEND_TASK, delivery_id, robust=True)
 
 
 def is_temporary(exc: BaseException) -> bool:
@@ -231,7 +224,7 @@ def deliveries_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
     )
     stalled = list(Delivery.objects.filter(status=S.SENDING, lease_until__lt=now).values_list("pk", flat=True))
     for delivery_id in (*pending, *stalled):
-        _publish(delivery_id)
+        enqueue(SEND_TASK, delivery_id)
     unannounced = Delivery.objects.filter(status=S.SENT, announced_at__isnull=True, sent_at__lt=now - grace)
     announced = 0
     for delivery in unannounced.select_related("alert"):

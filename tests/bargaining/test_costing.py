@@ -5,8 +5,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from bargaining.models import Side
 from bargaining.services.proposals import proposal_create
-from contracts.models import Role
-from contracts.services.payroll import payroll_import_process, payroll_import_upload
+from contracts.compliance.services.imports import payroll_import_process, payroll_import_upload
+from contracts.enterprises.models import Role
 from tests.factories import EnterpriseFactory
 
 pytestmark = pytest.mark.django_db

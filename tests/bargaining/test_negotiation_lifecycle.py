@@ -11,7 +11,7 @@ from bargaining.models import AgreedPosition, Negotiation, NegotiationStatus, Si
 from bargaining.services.negotiations import negotiation_request, negotiation_suspend
 from bargaining.services.proposals import proposal_create
 from bargaining.services.sessions import session_create
-from contracts.models import Role
+from contracts.enterprises.models import Role
 from tests.factories import EnterpriseFactory, NegotiationFactory
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from bargaining.models import Negotiation, NegotiationStatus, Proposal, Representative, Side
-from contracts.models import Role
+from contracts.enterprises.models import Role
 from tests.factories import (
     EnterpriseFactory,
     FederationFactory,

@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from bargaining.models import Negotiation, NegotiationStatus, Side
 from bargaining.services.sessions import session_create, session_sign
-from contracts.models import Contract, ContractStatus, Role
+from contracts.enterprises.models import Role
+from contracts.models import Contract, ContractStatus
 from contracts.services.lifecycle import contract_create
 from tests.factories import EnterpriseFactory, NegotiationFactory, ProposalFactory, SessionFactory, staff_side
 

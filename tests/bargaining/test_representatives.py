@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from bargaining.models import NegotiationStatus, Representative, Side
 from bargaining.services.representatives import representation_problems, representative_vacate
-from contracts.models import Role
+from contracts.enterprises.models import Role
 from tests.factories import EnterpriseFactory, NegotiationFactory, RepresentativeFactory, UserFactory, staff_side
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from bargaining.errors import NotAChiefRepresentative
 from bargaining.models import ConsultationSession, NegotiationStatus, Side
 from bargaining.services.negotiations import negotiation_request, negotiation_respond
 from bargaining.services.sessions import session_create, session_sign
-from contracts.models import Role
+from contracts.enterprises.models import Role
 from tests.factories import NegotiationFactory, RepresentativeFactory, UserFactory, staff_side
 
 pytestmark = pytest.mark.django_db

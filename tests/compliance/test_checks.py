@@ -22,7 +22,7 @@ from contracts.compliance.checks import (
     wage_increase_pct,
 )
 from contracts.compliance.checks import min_monthly_wage as min_wage
-from contracts.terms import STATUTORY_LEAVE_TIERS
+from contracts.rules.terms import STATUTORY_LEAVE_TIERS
 
 CONTEXT = CheckContext()
 

@@ -6,7 +6,8 @@ import datetime as dt
 import factory
 import pytest
 
-from contracts.models import CongressMode, Contract, ContractStatus, Role
+from contracts.enterprises.models import Role
+from contracts.models import CongressMode, Contract, ContractStatus
 from contracts.rules.packs import PACKS, CongressMajority
 from contracts.services.congress import congress_session_open
 from contracts.services.lifecycle import contract_create, contract_submit_to_congress

@@ -12,12 +12,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from config.errors import InvalidInput
-from contracts.models import Breach, BreachStatus, ComplianceRun, Contract, ContractStatus, Document, Role
-from contracts.services.breaches import breach_transition
-from contracts.services.compliance import compliance_run_execute
+from contracts.compliance.models import Breach, BreachStatus, ComplianceRun
+from contracts.compliance.services.breaches import breach_transition
+from contracts.compliance.services.imports import payroll_import_process, payroll_import_upload
+from contracts.compliance.services.runs import compliance_run_execute
+from contracts.enterprises.models import Role
+from contracts.models import Contract, ContractStatus, Document
 from contracts.services.documents import document_render
 from contracts.services.lifecycle import contract_create
-from contracts.services.payroll import payroll_import_process, payroll_import_upload
 from tests.factories import EnterpriseFactory, FederationOfficerFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db

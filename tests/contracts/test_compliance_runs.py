@@ -12,22 +12,21 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from contracts.models import (
+from contracts.compliance.models import (
     Breach,
     BreachStatus,
     ComplianceRun,
-    Contract,
-    ContractStatus,
     Finding,
     ImportStatus,
     PayrollImport,
-    Role,
     RunStatus,
 )
-from contracts.services import compliance as compliance_services
-from contracts.services.compliance import compliance_run_execute
+from contracts.compliance.services import runs as compliance_services
+from contracts.compliance.services.runs import compliance_run_execute
+from contracts.compliance.tasks import import_payroll, run_compliance, sweep_pending
+from contracts.enterprises.models import Role
+from contracts.models import Contract, ContractStatus
 from contracts.services.lifecycle import contract_create
-from contracts.tasks import import_payroll, run_compliance, sweep_pending
 from notifications.models import Alert
 from tests.factories import EnterpriseFactory, FederationOfficerFactory, MembershipFactory
 

@@ -9,7 +9,8 @@ from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from config.errors import InvalidInput, NotAllowed, StateConflict
-from contracts.models import BallotBox, BallotReceipt, CongressMode, ContractStatus, Role
+from contracts.enterprises.models import Role
+from contracts.models import BallotBox, BallotReceipt, CongressMode, ContractStatus
 from contracts.rules.decisions import article
 from contracts.rules.packs import NATIONAL, CongressMajority
 from contracts.services.congress import (

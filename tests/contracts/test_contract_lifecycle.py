@@ -11,7 +11,8 @@ import pytest
 from django.utils import timezone
 
 from config.errors import InvalidInput
-from contracts.models import Contract, ContractStatus, Role
+from contracts.enterprises.models import Role
+from contracts.models import Contract, ContractStatus
 from contracts.services.lifecycle import (
     contract_congress_decided,
     contract_create,

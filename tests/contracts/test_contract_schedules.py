@@ -10,7 +10,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from contracts import tasks
-from contracts.models import Contract, ContractStatus, Role
+from contracts.enterprises.models import Role
+from contracts.models import Contract, ContractStatus
 from contracts.services.lifecycle import (
     contract_congress_decided,
     contract_create,

@@ -5,7 +5,8 @@ import datetime as dt
 
 import pytest
 
-from contracts.models import Clause, Contract, ContractStatus, Role
+from contracts.enterprises.models import Role
+from contracts.models import Clause, Contract, ContractStatus
 from contracts.services.lifecycle import (
     clause_add,
     clause_delete,

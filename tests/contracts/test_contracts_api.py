@@ -9,7 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from contracts.models import Clause, Contract, ContractStatus, Role
+from contracts.enterprises.models import Role
+from contracts.models import Clause, Contract, ContractStatus
 from contracts.services.lifecycle import clause_update, contract_create, contract_update
 from tests.factories import EnterpriseFactory, FederationOfficerFactory
 

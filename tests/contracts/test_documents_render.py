@@ -26,7 +26,8 @@ from contracts.documents.context import (
 from contracts.documents.labels import LABELS, ZH_HANS
 from contracts.documents.render import render_docx
 from contracts.documents.templates import BUILDERS, template_bytes, template_path
-from contracts.models import CongressMode, CongressSession, Contract, Enterprise, Role
+from contracts.enterprises.models import Enterprise, Role
+from contracts.models import CongressMode, CongressSession, Contract
 from contracts.services.lifecycle import clause_add, contract_create
 from tests.factories import NegotiationFactory, RepresentativeFactory, SessionFactory
 

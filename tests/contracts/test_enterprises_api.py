@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from rest_framework.test import APIClient
 
-from contracts.models import Membership, Role
+from contracts.enterprises.models import Membership, Role
 from tests.factories import EnterpriseFactory, FederationFactory, FederationOfficerFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

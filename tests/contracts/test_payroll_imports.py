@@ -14,10 +14,12 @@ from django.utils import translation
 from rest_framework.test import APIClient
 
 from contracts.compliance import parsing
+from contracts.compliance.models import ComplianceRun, ImportStatus, PayrollImport
 from contracts.compliance.storage import payroll_frame_read
-from contracts.models import ComplianceRun, Contract, ContractStatus, ImportStatus, PayrollImport, Role
+from contracts.compliance.tasks import import_payroll
+from contracts.enterprises.models import Role
+from contracts.models import Contract, ContractStatus
 from contracts.services.lifecycle import contract_create
-from contracts.tasks import import_payroll
 from tests.factories import EnterpriseFactory, FederationOfficerFactory
 
 pytestmark = pytest.mark.django_db
@@ -182,7 +184,9 @@ def test_upload_one_byte_over_the_size_limit_is_refused_before_parsing_and_nothi
     content = CHINESE_CSV.encode()
     settings.PAYROLL_MAX_UPLOAD_BYTES = len(content) - 1
     parsed = []
-    monkeypatch.setattr("contracts.services.payroll.parse_payroll", lambda *args, **kwargs: parsed.append(args))
+    monkeypatch.setattr(
+        "contracts.compliance.services.imports.parse_payroll", lambda *args, **kwargs: parsed.append(args)
+    )
 
     response, queued = upload(content)
 

@@ -6,7 +6,7 @@ from fractions import Fraction
 
 import pytest
 
-from contracts.models import Enterprise
+from contracts.enterprises.models import Enterprise
 from contracts.rules.packs import NATIONAL, PACK_CHOICES, PACKS, CongressMajority, rule_pack_get
 from tests.factories import EnterpriseFactory
 

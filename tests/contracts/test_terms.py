@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from config.errors import InvalidInput
-from contracts.terms import STATUTORY_LEAVE_TIERS, TERM_KINDS, ClauseCategory, term_headline, term_params_validate
+from contracts.rules.terms import STATUTORY_LEAVE_TIERS, TERM_KINDS, ClauseCategory, term_headline, term_params_validate
 
 
 def rejected(kind, params):

@@ -9,17 +9,9 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from contracts.models import (
-    Breach,
-    BreachStatus,
-    ComplianceRun,
-    Contract,
-    ContractStatus,
-    ImportStatus,
-    PayrollImport,
-    Role,
-    RunStatus,
-)
+from contracts.compliance.models import Breach, BreachStatus, ComplianceRun, ImportStatus, PayrollImport, RunStatus
+from contracts.enterprises.models import Role
+from contracts.models import Contract, ContractStatus
 from contracts.services.lifecycle import contract_create
 from notifications.models import Alert
 from tests.factories import EnterpriseFactory, FederationOfficerFactory

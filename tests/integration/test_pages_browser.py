@@ -12,7 +12,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from bargaining.models import Side
 from bargaining.services.negotiations import negotiation_request
-from contracts.models import Role
+from contracts.enterprises.models import Role
 from tests.factories import EnterpriseFactory, MembershipFactory, NegotiationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -50,7 +50,7 @@ def send_outbox():
 
 
 def breach_context(**overrides):
-    """What ``contracts.services.compliance.breach_facts`` hands to ``alert_raise``."""
+    """What ``contracts.compliance.services.runs.breach_facts`` hands to ``alert_raise``."""
     return {
         "breach": 1,
         "enterprise": "Hengda Textiles",

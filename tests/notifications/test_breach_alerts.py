@@ -7,10 +7,12 @@ import datetime as dt
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from contracts.models import Breach, BreachStatus, ComplianceRun, Contract, ContractStatus, Role
-from contracts.services.compliance import compliance_run_execute
+from contracts.compliance.models import Breach, BreachStatus, ComplianceRun
+from contracts.compliance.services.imports import payroll_import_process, payroll_import_upload
+from contracts.compliance.services.runs import compliance_run_execute
+from contracts.enterprises.models import Role
+from contracts.models import Contract, ContractStatus
 from contracts.services.lifecycle import contract_create
-from contracts.services.payroll import payroll_import_process, payroll_import_upload
 from notifications.models import Alert, Delivery, Mode, Preference
 from notifications.services import digests_prepare
 from tests.factories import FederationOfficerFactory, MembershipFactory

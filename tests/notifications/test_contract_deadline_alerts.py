@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 
-from contracts.models import ContractStatus, Role
+from contracts.enterprises.models import Role
+from contracts.models import ContractStatus
 from contracts.services.deadline_alerts import contract_deadline_alerts_raise
 from contracts.services.lifecycle import contract_filing_deadline
 from contracts.tasks import deadline_alerts

@@ -8,7 +8,8 @@ import pytest
 from bargaining.models import Side
 from bargaining.services.deadline_alerts import negotiation_deadline_alerts_raise
 from bargaining.services.negotiations import negotiation_request
-from contracts.models import ContractStatus, Role
+from contracts.enterprises.models import Role
+from contracts.models import ContractStatus
 from contracts.services.deadline_alerts import contract_deadline_alerts_raise
 from notifications.models import Mode, Preference
 from notifications.services import digests_prepare

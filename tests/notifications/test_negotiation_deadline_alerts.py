@@ -11,7 +11,7 @@ from bargaining.services.deadline_alerts import negotiation_deadline_alerts_rais
 from bargaining.services.negotiations import negotiation_request
 from bargaining.services.representatives import representative_add
 from bargaining.tasks import deadline_alerts
-from contracts.models import Role
+from contracts.enterprises.models import Role
 from notifications.models import Alert, Level
 from tests.factories import FederationOfficerFactory, NegotiationFactory, RepresentativeFactory
 

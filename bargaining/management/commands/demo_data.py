@@ -13,7 +13,8 @@ from rest_framework.authtoken.models import Token
 
 from bargaining.models import Side
 from bargaining.services import negotiations, proposals, representatives, sessions
-from contracts.models import CongressMode, Contract, Enterprise, Federation, Membership, Role
+from contracts.enterprises.models import Enterprise, Federation, Membership, Role
+from contracts.models import CongressMode, Contract
 from contracts.services import congress, lifecycle
 
 FEDERATION = "浦东新区总工会"
@@ -275,7 +276,8 @@ class Command(BaseCommand):
 
         from django.core.files.uploadedfile import SimpleUploadedFile
 
-        from contracts.services import compliance, payroll
+        from contracts.compliance.services import imports as payroll
+        from contracts.compliance.services import runs as compliance
 
         out = io.StringIO()
         writer = csv.writer(out)

@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
 
-from contracts.models import Enterprise, Membership, Role
+from contracts.enterprises.models import Enterprise, Membership, Role
 
 User = AbstractBaseUser | AnonymousUser
 

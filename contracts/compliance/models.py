@@ -6,8 +6,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from contracts.enterprises.models import Enterprise
 from contracts.models.contracts import Clause, Contract
-from contracts.models.enterprises import Enterprise
 
 
 class ImportStatus(models.TextChoices):

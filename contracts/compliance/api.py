@@ -8,23 +8,16 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from contracts.access import enterprise_list
 from contracts.api.documents import DocumentSerializer
+from contracts.compliance.models import Breach, ComplianceRun, Finding, PayrollImport
 from contracts.compliance.parsing.problems import problem_reason
-from contracts.models import (
-    Breach,
-    ComplianceRun,
-    Contract,
-    DocumentKind,
-    DocumentStatus,
-    Enterprise,
-    Finding,
-    PayrollImport,
-)
-from contracts.services.breaches import breach_transition
-from contracts.services.compliance import compliance_run_start, run_breaches
+from contracts.compliance.services.breaches import breach_transition
+from contracts.compliance.services.imports import payroll_import_upload
+from contracts.compliance.services.runs import compliance_run_start, run_breaches
+from contracts.enterprises.access import enterprise_list
+from contracts.enterprises.models import Enterprise
+from contracts.models import Contract, DocumentKind, DocumentStatus
 from contracts.services.documents import document_request
-from contracts.services.payroll import payroll_import_upload
 
 
 class PayrollProblemSerializer(serializers.Serializer):

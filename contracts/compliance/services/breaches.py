@@ -6,9 +6,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from config.errors import InvalidInput, StateConflict
-from contracts.access import require_role
-from contracts.models import Breach, Role
-from contracts.models import BreachStatus as B
+from contracts.compliance.models import Breach
+from contracts.compliance.models import BreachStatus as B
+from contracts.enterprises.access import require_role
+from contracts.enterprises.models import Role
 
 EMPLOYER_ROLES = {Role.EMPLOYER_NEGOTIATOR, Role.ADMIN}
 UNION_ROLES = {Role.UNION_LEADER, Role.UNION_NEGOTIATOR, Role.ADMIN}

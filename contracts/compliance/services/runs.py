@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from config.errors import InvalidInput, StateConflict
-from contracts.access import CONTRACT_WRITE_ROLES, require_role
+from config.queue import enqueue_on_commit
 from contracts.compliance import columns as C
 from contracts.compliance.checks import (
     CheckContext,
@@ -26,22 +26,21 @@ from contracts.compliance.checks import (
     months_in_force,
     run_checks,
 )
-from contracts.compliance.storage import payroll_frame_columns, payroll_frame_read
-from contracts.models import (
+from contracts.compliance.models import (
     Breach,
     BreachStatus,
     ComplianceRun,
-    Contract,
-    ContractStatus,
-    Enterprise,
     Finding,
     ImportStatus,
     PayrollImport,
-    Role,
     RunStatus,
 )
+from contracts.compliance.storage import payroll_frame_columns, payroll_frame_read
+from contracts.enterprises.access import CONTRACT_WRITE_ROLES, require_role
+from contracts.enterprises.models import Enterprise, Role
+from contracts.models import Contract, ContractStatus
 from contracts.rules.decisions import article
-from contracts.terms import TERM_KINDS
+from contracts.rules.terms import TERM_KINDS
 from notifications.models import Level
 from notifications.services import alert_raise
 
@@ -94,9 +93,7 @@ def compliance_run_start(*, user, contract: Contract, payroll_import: PayrollImp
             return run
         run.status, run.error = RunStatus.PENDING, ""
         run.save(update_fields=["status", "error"])
-    from contracts.tasks import run_compliance
-
-    run_compliance.delay_on_commit(run.pk)
+    enqueue_on_commit("contracts.run_compliance", run.pk)
     return run
 
 
@@ -331,7 +328,7 @@ def run_breaches(*, run: ComplianceRun) -> list[dict[str, Any]]:
 
 def breach_recipients(enterprise: Enterprise) -> list[int]:
     """Breaches go to the enterprise's union leaders and its federation's officers."""
-    from contracts.models import Membership
+    from contracts.enterprises.models import Membership
 
     return list(
         Membership.objects.filter(

@@ -6,8 +6,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from config.errors import NotAllowed, StateConflict
-from contracts.access import has_any_role
-from contracts.models import Enterprise, Membership, Role
+from contracts.enterprises.access import has_any_role
+from contracts.enterprises.models import Enterprise, Membership, Role
 
 
 def _require_admin(*, user, enterprise: Enterprise) -> None:

@@ -7,9 +7,9 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from contracts.access import enterprise_list
-from contracts.models import Enterprise, Membership, Role
-from contracts.services.enterprises import enterprise_update, membership_add
+from contracts.enterprises.access import enterprise_list
+from contracts.enterprises.models import Enterprise, Membership, Role
+from contracts.enterprises.services import enterprise_update, membership_add
 
 
 class EnterpriseSerializer(serializers.ModelSerializer):

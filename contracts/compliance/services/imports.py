@@ -13,11 +13,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from config.errors import InvalidInput
-from contracts.access import require_role
+from config.queue import enqueue_on_commit
+from contracts.compliance.models import ImportStatus, PayrollImport
 from contracts.compliance.parsing import parse_payroll
+from contracts.compliance.services.runs import compliance_check, compliance_run_execute
 from contracts.compliance.storage import payroll_frame_write
-from contracts.models import ContractStatus, Enterprise, ImportStatus, PayrollImport, Role
-from contracts.services.compliance import compliance_check, compliance_run_execute
+from contracts.enterprises.access import require_role
+from contracts.enterprises.models import Enterprise, Role
+from contracts.models import ContractStatus
 
 logger = logging.getLogger(__name__)
 
@@ -54,9 +57,7 @@ def payroll_import_upload(*, user, enterprise: Enterprise, upload: UploadedFile)
     )
     payroll.file.save(upload.name, upload, save=False)
     payroll.save()
-    from contracts.tasks import import_payroll
-
-    import_payroll.delay_on_commit(payroll.pk)
+    enqueue_on_commit("contracts.import_payroll", payroll.pk)
     return payroll
 
 
@@ -118,7 +119,7 @@ def payroll_import_process(*, payroll_id: int) -> PayrollImport | None:
 
 def _contracts_to_check(enterprise: Enterprise, periods: list[str]) -> list:
     """The contracts of the enterprise that are or were in effect in any of ``periods``."""
-    from contracts.services.compliance import contract_periods
+    from contracts.compliance.services.runs import contract_periods
 
     wanted = set(periods)
     return [
@@ -132,7 +133,7 @@ def _contracts_to_check(enterprise: Enterprise, periods: list[str]) -> list:
 
 def _start_runs_for(payroll: PayrollImport) -> list:
     """A new payroll import of an enterprise with contracts in effect in its periods starts their checks."""
-    from contracts.services.compliance import compliance_run_start
+    from contracts.compliance.services.runs import compliance_run_start
 
     return [
         compliance_run_start(user=None, contract=contract, payroll_import=payroll)

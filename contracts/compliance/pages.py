@@ -1,0 +1,66 @@
+"""Pages of payroll compliance: uploading payroll, the breaches found. The same selectors
+and services as the API."""
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
+
+from config.errors import DomainError
+from contracts.compliance.models import Breach, ImportStatus, PayrollImport
+from contracts.compliance.parsing.problems import problem_reason
+from contracts.compliance.services.breaches import breach_shortfall_text
+from contracts.compliance.services.imports import payroll_import_upload
+from contracts.enterprises.access import enterprise_list
+from contracts.enterprises.models import Enterprise
+from contracts.rules.terms import TERM_KINDS
+
+
+@login_required
+def breach_index(request):
+    breaches = (
+        Breach.objects.filter(enterprise__in=enterprise_list(user=request.user))
+        .select_related("contract", "enterprise")
+        .order_by("status", "-total_shortfall")
+    )
+    labels = {code: kind.label for code, kind in TERM_KINDS.items()}
+    return render(
+        request,
+        "contracts/breaches.html",
+        {
+            "breaches": [
+                (breach, labels.get(breach.term_kind, breach.term_kind), breach_shortfall_text(breach))
+                for breach in breaches[:500]
+            ]
+        },
+    )
+
+
+class PayrollUploadForm(forms.Form):
+    enterprise = forms.ModelChoiceField(queryset=Enterprise.objects.none(), label=_("Enterprise"))
+    file = forms.FileField(label=_("Payroll file (CSV or XLSX)"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise"].queryset = enterprise_list(user=user)
+
+
+@login_required
+def payroll_index(request):
+    form = PayrollUploadForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            payroll_import_upload(
+                user=request.user, enterprise=form.cleaned_data["enterprise"], upload=form.cleaned_data["file"]
+            )
+        except DomainError as error:
+            form.add_error(None, str(error.message))
+        else:
+            return redirect("contracts:payroll")
+    imports = PayrollImport.objects.filter(enterprise__in=enterprise_list(user=request.user)).select_related(
+        "enterprise"
+    )[:50]
+    busy = any(payroll.status in (ImportStatus.PENDING, ImportStatus.PROCESSING) for payroll in imports)
+    for payroll in imports:
+        payroll.problems = [{**problem, "reason": problem_reason(problem)} for problem in payroll.problems]
+    return render(request, "contracts/payroll.html", {"form": form, "imports": imports, "refresh": busy})
