@@ -32,6 +32,6 @@ def enqueue_on_commit(name: str, *args: Any, robust: bool = False) -> None:
 
     ``robust``: a broker that refuses the message is logged and does not fail the commit; use it
     where the database row is what counts and a sweep re-queues what was never sent."""
-    publish = partial(enqueue, name, *args)
+    publish = partial(task_get(name).delay, *args)
     publish.__qualname__ = f"{name}.delay"  # how Django's robust on_commit names it in the log
     transaction.on_commit(publish, robust=robust)
