@@ -6,8 +6,9 @@ texts, minutes) are passed through as written. The result holds no model and no
 lazy string: it can be rendered anywhere, benchmarked, or built by another caller
 (the compliance step builds a rectification notice from a plain dict).
 
-The minutes come from the bargaining app, which imports contracts; contracts must
-not import it back, so the round is looked up lazily with ``apps.get_model``.
+The minutes come from the bargaining app, which imports contracts; contracts does not
+import it back: bargaining hands its rounds over as plain records
+(``contracts.documents.negotiation_records``).
 """
 
 import datetime as dt
@@ -15,10 +16,10 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from django.apps import apps
 from django.utils import formats, timezone, translation
 
 from contracts.documents.labels import labels
+from contracts.documents.negotiation_records import RoundRecord, RoundSignature, negotiation_records
 from contracts.models import CongressSession, Contract, ContractVersion, DocumentKind
 from contracts.rules.decisions import ARTICLES, article
 from contracts.rules.packs import CongressMajority
@@ -161,23 +162,17 @@ def contract_context(*, contract: Contract, language: str, version: int | None =
 # --- Minutes ---------------------------------------------------------------------------
 
 
-def minutes_session(*, contract: Contract, session_id: int | None):
+def minutes_session(*, contract: Contract, session_id: int | None) -> RoundRecord | None:
     """The consultation round ``session_id`` when it belongs to the contract's negotiation, else None."""
     if session_id is None or contract.negotiation_id is None:
         return None
-    session_model = apps.get_model("bargaining", "ConsultationSession")
-    return (
-        session_model.objects.select_related("negotiation", "union_signed_by", "employer_signed_by")
-        .prefetch_related("attendees", "negotiation__representatives")
-        .filter(pk=session_id, negotiation_id=contract.negotiation_id)
-        .first()
-    )
+    return negotiation_records().round_get(negotiation_id=contract.negotiation_id, round_id=session_id)
 
 
-def _attendees(session, side: str, text: dict[str, str]) -> str:
+def _attendees(session: RoundRecord, side: str, text: dict[str, str]) -> str:
     chinese = _is_chinese()
     names = []
-    for person in sorted(session.attendees.all(), key=lambda r: (not r.is_chief, r.pk)):
+    for person in sorted(session.attendees, key=lambda r: (not r.is_chief, r.id)):
         if person.side != side:
             continue
         suffix = text["chief_suffix"] if person.is_chief else text["expert_suffix"] if person.is_external else ""
@@ -191,15 +186,11 @@ def _attendees(session, side: str, text: dict[str, str]) -> str:
     return ("、" if chinese else ", ").join(names) or text["nobody"]
 
 
-def _minutes_signature(session, side: str, text: dict[str, str]) -> dict[str, str]:
-    signer = getattr(session, f"{side}_signed_by")
-    if signer is None:
-        chiefs = [r for r in session.negotiation.representatives.all() if r.side == side and r.is_chief and r.is_active]
-        signer = chiefs[0] if chiefs else None
+def _minutes_signature(signature: RoundSignature, text: dict[str, str]) -> dict[str, Any]:
     return {
-        "name": signer.name if signer is not None else BLANK_NAME,
-        "date": _date(getattr(session, f"{side}_signed_at"), blank=text["blank_date"]),
-        "signed": getattr(session, f"{side}_signed_at") is not None,
+        "name": signature.signer if signature.signer is not None else BLANK_NAME,
+        "date": _date(signature.signed_at, blank=text["blank_date"]),
+        "signed": signature.signed_at is not None,
     }
 
 
@@ -216,7 +207,7 @@ def minutes_context(*, contract: Contract, session_id: int, language: str) -> di
             "labels": text,
             "enterprise": _enterprise(contract),
             "contract": {"title": contract.title},
-            "negotiation": {"title": session.negotiation.title},
+            "negotiation": {"title": session.negotiation_title},
             "session": {
                 "round_no": str(session.round_no),
                 "round": text["round_n"] % {"n": session.round_no},
@@ -225,9 +216,12 @@ def minutes_context(*, contract: Contract, session_id: int, language: str) -> di
                 "chaired_by": side_names.get(session.chair_side, session.chair_side),
             },
             "attendees": {side: _attendees(session, side, text) for side in ("union", "employer")},
-            "agenda": [str(item) for item in session.agenda or []],
+            "agenda": list(session.agenda),
             "minutes": _paragraphs(session.minutes),
-            "signatures": {side: _minutes_signature(session, side, text) for side in ("union", "employer")},
+            "signatures": {
+                "union": _minutes_signature(session.union, text),
+                "employer": _minutes_signature(session.employer, text),
+            },
         }
 
 

@@ -9,12 +9,12 @@ import csv
 import io
 import zipfile
 
-from django.apps import apps
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from config.errors import StateConflict
 from contracts.documents.context import contract_context, minutes_context, resolution_context, resolution_session
+from contracts.documents.negotiation_records import negotiation_records
 from contracts.documents.render import render_docx
 from contracts.documents.templates import template_path
 from contracts.models import Contract, ContractStatus
@@ -28,26 +28,16 @@ def _representatives_csv(negotiation_id: int | None) -> bytes:
     writer = csv.writer(out)
     writer.writerow([_("Side"), _("Name"), _("Position"), _("Role"), _("Left office on")])
     if negotiation_id is not None:
-        representative_model = apps.get_model("bargaining", "Representative")
-        for person in representative_model.objects.filter(negotiation_id=negotiation_id).order_by(
-            "side", "-is_chief", "id"
-        ):
+        for person in negotiation_records().representative_list(negotiation_id=negotiation_id):
             role = _("chief representative") if person.is_chief else (_("outside expert") if person.is_external else "")
-            writer.writerow([person.get_side_display(), person.name, person.position, role, person.vacated_on or ""])
+            writer.writerow([person.side_label, person.name, person.position, role, person.vacated_on or ""])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def _signed_rounds(negotiation_id: int | None) -> list[int]:
+def _signed_rounds(negotiation_id: int | None) -> list[tuple[int, int]]:
     if negotiation_id is None:
         return []
-    session_model = apps.get_model("bargaining", "ConsultationSession")
-    return list(
-        session_model.objects.filter(
-            negotiation_id=negotiation_id, union_signed_at__isnull=False, employer_signed_at__isnull=False
-        )
-        .order_by("round_no")
-        .values_list("pk", "round_no")
-    )
+    return negotiation_records().signed_round_ids(negotiation_id=negotiation_id)
 
 
 def contract_filing_pack(*, contract: Contract, language: str = "zh-hans") -> tuple[str, bytes]:
