@@ -105,7 +105,7 @@ def generate(rows: int, folder: Path) -> dict:
     import numpy as np
     import pandas as pd
 
-    from contracts.compliance.checks import pay_due_date
+    from contracts.rules.terms.pay_day import pay_due_date
 
     rng = np.random.default_rng(SEED)
     employees = math.ceil(rows / 12)
@@ -344,7 +344,7 @@ _DATE = re.compile(r"(\d{4})[-/年](\d{1,2})[-/月](\d{1,2})日?")
 
 def naive_checks(path: Path, limit: int) -> dict[str, int]:
     """What a straightforward implementation does: csv module, Decimal per cell, checks row by row."""
-    from contracts.compliance.checks import pay_due_date
+    from contracts.rules.terms.pay_day import pay_due_date
 
     def number(text: str) -> Decimal:
         value = Decimal(text.replace(",", "").replace("¥", "").replace("￥", "").strip() or "0")

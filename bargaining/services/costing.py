@@ -28,7 +28,7 @@ MONTHS = 12
 def _monthly_cost(payroll, kind: str, params: dict[str, Any], context: CheckContext) -> tuple[int, int] | None:
     """(fen a month, employees affected) of one position, or None when the term has no price."""
     if kind in SHORTFALL_PRICED:
-        findings = TERM_KINDS[kind].get_checker()(payroll, params, context=context)
+        findings = TERM_KINDS[kind].check(payroll, params, context=context)
         return int(findings[C.SHORTFALL].sum()), int(findings[C.EMPLOYEE_ID].nunique())
     if kind == "wage_increase_pct":
         base = Decimal(int(payroll[C.BASE_WAGE].sum()))

@@ -18,32 +18,48 @@ columns are present only when the file has them and hold ``<NA>`` for a blank
 cell. ``overtime_hours`` is present whenever the file has it or any of the three
 split columns (then it is their sum, blank when all three are blank).
 
-The findings frame (what every checker returns): ``FINDING_COLUMNS``, with
-``expected``, ``actual`` and ``shortfall`` as ``int64`` in the finding's ``unit``
-(one of ``UNITS``). ``shortfall`` is always positive: how far the actual value
-falls short of (or, for a cap, exceeds) the standard.
+The findings frame (what every checker returns) is described in
+``contracts.rules.terms.payroll``, where the column names are defined.
 """
 
 from dataclasses import dataclass
 
-# --- canonical payroll columns -------------------------------------------------
-EMPLOYEE_ID = "employee_id"
-NAME = "name"
-DEPARTMENT = "department"
-GENDER = "gender"
-HIRE_DATE = "hire_date"
-PERIOD = "period"
-BASE_WAGE = "base_wage"
-OVERTIME_HOURS = "overtime_hours"
-OT_WEEKDAY_HOURS = "ot_weekday_hours"
-OT_REST_DAY_HOURS = "ot_rest_day_hours"
-OT_HOLIDAY_HOURS = "ot_holiday_hours"
-OVERTIME_PAY = "overtime_pay"
-LEAVE_DAYS_TAKEN = "leave_days_taken"
-PAY_DATE = "pay_date"
-SERVICE_YEARS = "service_years"
-
-OT_SPLIT_COLUMNS = (OT_WEEKDAY_HOURS, OT_REST_DAY_HOURS, OT_HOLIDAY_HOURS)
+# The column names and units are the checks' vocabulary: they live with the term kinds.
+from contracts.rules.terms.payroll import (  # noqa: F401 (this module is the frame's one reference)
+    ACTUAL,
+    AFFECTED,
+    BASE_WAGE,
+    DEPARTMENT,
+    EMPLOYEE_ID,
+    ENTERPRISE,
+    EXPECTED,
+    FINDING_COLUMNS,
+    GENDER,
+    HIRE_DATE,
+    LEAVE_DAYS_TAKEN,
+    NAME,
+    OT_HOLIDAY_HOURS,
+    OT_REST_DAY_HOURS,
+    OT_SPLIT_COLUMNS,
+    OT_WEEKDAY_HOURS,
+    OVERTIME_HOURS,
+    OVERTIME_PAY,
+    PAY_DATE,
+    PERIOD,
+    RUN_FINDING_COLUMNS,
+    SERVICE_YEARS,
+    SHORTFALL,
+    SUMMARY_COLUMNS,
+    TERM_ID,
+    TOTAL_SHORTFALL,
+    UNIT,
+    UNIT_DATE,
+    UNIT_DAY_HUNDREDTHS,
+    UNIT_FEN,
+    UNIT_HOUR_HUNDREDTHS,
+    UNITS,
+    WORST_SHORTFALL,
+)
 
 # Value kinds: how a cell is read.
 TEXT = "text"
@@ -86,33 +102,3 @@ REQUIRED_COLUMNS = tuple(field.name for field in FIELDS if field.required)
 STRING_DTYPE = "string[pyarrow]"
 DATE_DTYPE = "datetime64[s]"
 PERIOD_DTYPE = "int32"
-
-# --- findings ------------------------------------------------------------------
-TERM_ID = "term_id"
-EXPECTED = "expected"
-ACTUAL = "actual"
-SHORTFALL = "shortfall"
-UNIT = "unit"
-FINDING_COLUMNS = (EMPLOYEE_ID, PERIOD, EXPECTED, ACTUAL, SHORTFALL, UNIT)
-RUN_FINDING_COLUMNS = (TERM_ID, *FINDING_COLUMNS)
-
-# In findings, ``period`` is text: "YYYY-MM" for a month, "YYYY" for a calendar year.
-# ``employee_id`` is ENTERPRISE for a finding about the enterprise as a whole.
-ENTERPRISE = "*"
-
-UNIT_FEN = "fen"
-UNIT_HOUR_HUNDREDTHS = "hour_hundredths"
-UNIT_DAY_HUNDREDTHS = "day_hundredths"
-UNIT_DATE = "date"
-UNITS = {
-    UNIT_FEN: "expected, actual, shortfall in fen (0.01 CNY)",
-    UNIT_HOUR_HUNDREDTHS: "expected, actual, shortfall in hundredths of an hour",
-    UNIT_DAY_HUNDREDTHS: "expected, actual, shortfall in hundredths of a day",
-    UNIT_DATE: "expected (due date) and actual (pay date) as YYYYMMDD integers; shortfall in calendar days late",
-}
-
-# --- breach summary --------------------------------------------------------------
-AFFECTED = "affected"
-TOTAL_SHORTFALL = "total_shortfall"
-WORST_SHORTFALL = "worst_shortfall"
-SUMMARY_COLUMNS = (TERM_ID, PERIOD, UNIT, AFFECTED, TOTAL_SHORTFALL, WORST_SHORTFALL)

@@ -23,7 +23,7 @@ from contracts.documents.negotiation_records import RoundRecord, RoundSignature,
 from contracts.models import CongressSession, Contract, ContractVersion, DocumentKind
 from contracts.rules.decisions import ARTICLES, article
 from contracts.rules.packs import CongressMajority
-from contracts.rules.terms import TERM_KINDS, ClauseCategory
+from contracts.rules.terms import TERM_KINDS, ClauseCategory, term_rule
 from contracts.services.versions import contract_snapshot
 
 NUMERALS = "零一二三四五六七八九"
@@ -349,8 +349,6 @@ def document_context(document) -> dict[str, Any]:
 
 def breach_notice_facts(*, contract: Contract, breach_id: int, language: str) -> dict[str, Any]:
     """What a rectification notice says about a breach: the term, period, people and shortfall."""
-    from contracts.compliance.services.runs import TERM_RULES
-
     breach = contract.breaches.get(pk=breach_id)
     with translation.override(language):
         term = TERM_KINDS[breach.term_kind].label if breach.term_kind in TERM_KINDS else breach.term_kind
@@ -362,5 +360,5 @@ def breach_notice_facts(*, contract: Contract, breach_id: int, language: str) ->
             "period": breach.period,
             "affected": breach.affected_count,
             "shortfall": shortfall,
-            "rule": TERM_RULES.get(breach.term_kind, "R14"),
+            "rule": term_rule(breach.term_kind),
         }

@@ -8,20 +8,15 @@ import pandas as pd
 import pytest
 
 from contracts.compliance import columns as C
-from contracts.compliance.checks import (
-    CheckContext,
-    annual_leave_days,
-    breach_summary,
-    maternity_leave_days,
-    max_overtime_hours_month,
-    months_in_force,
-    overtime_premium,
-    pay_day,
-    pay_due_date,
-    run_checks,
-    wage_increase_pct,
-)
-from contracts.compliance.checks import min_monthly_wage as min_wage
+from contracts.compliance.checks import CheckContext, breach_summary, months_in_force, run_checks
+from contracts.rules.terms.annual_leave_days import check as annual_leave_days
+from contracts.rules.terms.maternity_leave_days import check as maternity_leave_days
+from contracts.rules.terms.max_overtime_hours_month import check as max_overtime_hours_month
+from contracts.rules.terms.min_monthly_wage import check as min_wage
+from contracts.rules.terms.overtime_premium import check as overtime_premium
+from contracts.rules.terms.pay_day import check as pay_day
+from contracts.rules.terms.pay_day import pay_due_date
+from contracts.rules.terms.wage_increase_pct import check as wage_increase_pct
 from contracts.rules.terms import STATUTORY_LEAVE_TIERS
 
 CONTEXT = CheckContext()

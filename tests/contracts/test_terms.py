@@ -250,8 +250,10 @@ def test_term_headline_is_none_without_a_headline_or_its_value():
     assert term_headline(kind="no_such_kind", params={"amount": "1"}) is None
 
 
-def test_every_term_kind_names_a_compliance_checker_of_the_same_name():
-    from contracts.compliance import checks
+def test_every_term_kind_is_one_module_holding_its_checker():
+    import importlib
 
     for code, kind in TERM_KINDS.items():
-        assert kind.get_checker() is getattr(checks, code)
+        module = importlib.import_module(f"contracts.rules.terms.{code}")
+        assert module.KIND is kind
+        assert kind.checker is module.check

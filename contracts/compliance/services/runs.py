@@ -15,7 +15,6 @@ from django.db.models import Count, Max, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from config.errors import InvalidInput, StateConflict
 from config.queue import enqueue_on_commit
 from contracts.compliance import columns as C
 from contracts.compliance.checks import (
@@ -38,25 +37,16 @@ from contracts.compliance.models import (
 from contracts.compliance.storage import payroll_frame_columns, payroll_frame_read
 from contracts.enterprises.access import CONTRACT_WRITE_ROLES, require_role
 from contracts.enterprises.models import Enterprise, Role
+from contracts.errors import ContractNotInEffect, ForeignPayroll, PayrollNotAccepted
 from contracts.models import Contract, ContractStatus
 from contracts.rules.decisions import article
-from contracts.rules.terms import TERM_KINDS
+from contracts.rules.terms import TERM_KINDS, term_rule
 from notifications.models import Level
 from notifications.services import alert_raise
 
 logger = logging.getLogger(__name__)
 
 ACTIVE = (BreachStatus.OPEN, BreachStatus.NOTIFIED, BreachStatus.ACKNOWLEDGED, BreachStatus.DISPUTED)
-# The rule each term kind's check applies (SPEC §2), for what people read.
-TERM_RULES = {
-    "min_monthly_wage": "R13",
-    "max_overtime_hours_month": "R11",
-    "overtime_premium": "R12",
-    "wage_increase_pct": "R14",
-    "annual_leave_days": "R15",
-    "pay_day": "R18",
-    "maternity_leave_days": "R19",
-}
 FINDINGS_BATCH = 5000
 # How long a run in progress belongs to the worker that started it.
 RUN_LEASE = dt.timedelta(minutes=10)
@@ -78,13 +68,11 @@ def compliance_run_start(*, user, contract: Contract, payroll_import: PayrollImp
             message=_("Only negotiators and union leaders of this enterprise may run compliance checks."),
         )
     if payroll_import.enterprise_id != contract.enterprise_id:
-        raise InvalidInput(_("The payroll import belongs to another enterprise."), code="foreign_payroll")
+        raise ForeignPayroll(_("The payroll import belongs to another enterprise."))
     if payroll_import.status != ImportStatus.ACCEPTED:
-        raise StateConflict(_("Only an accepted payroll import can be checked."), code="payroll_not_accepted")
+        raise PayrollNotAccepted(_("Only an accepted payroll import can be checked."))
     if contract.status not in (ContractStatus.EFFECTIVE, ContractStatus.EXPIRED):
-        raise StateConflict(
-            _("Only a contract that is or was in effect can be checked."), code="contract_not_in_effect"
-        )
+        raise ContractNotInEffect(_("Only a contract that is or was in effect can be checked."))
     run, created = ComplianceRun.objects.select_for_update().get_or_create(
         contract=contract, payroll_import=payroll_import, defaults={"requested_by": user}
     )
@@ -342,7 +330,7 @@ def breach_recipients(enterprise: Enterprise) -> list[int]:
 
 def breach_facts(breach: Breach) -> dict[str, Any]:
     """What an alert or a notice says about a breach: JSON values only."""
-    rule = TERM_RULES.get(breach.term_kind, "R14")
+    rule = term_rule(breach.term_kind)
     return {
         "breach": breach.pk,
         "enterprise": breach.enterprise.name,

@@ -1,0 +1,28 @@
+"""The days of maternity leave (R19, Special Provisions on Labour Protection of Female Employees, Art. 7);
+checked on drafts against the statutory floor, not in payroll files."""
+
+from typing import Any
+
+import pandas as pd
+from django.utils.translation import gettext_lazy as _
+
+from contracts.rules.terms import payroll as P
+from contracts.rules.terms.base import ClauseCategory, Param, TermKind, integer_param
+from contracts.rules.terms.payroll import CheckContext, empty_findings
+
+
+def check(payroll: pd.DataFrame, params: dict[str, Any], *, context: CheckContext) -> pd.DataFrame:
+    """Maternity leave is not in the payroll file: nothing to check here."""
+    return empty_findings()
+
+
+KIND = TermKind(
+    code="maternity_leave_days",
+    label=_("Maternity leave (days)"),
+    category=ClauseCategory.WOMEN_MINORS,
+    params=(Param("days", integer_param(0, 1000), default=98),),
+    headline="days",
+    rule="R19",
+    unit=P.UNIT_DAY_HUNDREDTHS,
+    checker=check,
+)
