@@ -24,6 +24,8 @@ from contracts.models import CongressSession, Contract, ContractVersion, Documen
 from contracts.rules.decisions import ARTICLES, article
 from contracts.rules.packs import CongressMajority
 from contracts.rules.terms import TERM_KINDS, ClauseCategory, term_rule
+from contracts.rules.terms.payroll import UNIT_FEN
+from contracts.rules.units import quantity_text, unit_amount
 from contracts.services.versions import contract_snapshot
 
 NUMERALS = "零一二三四五六七八九"
@@ -352,9 +354,12 @@ def breach_notice_facts(*, contract: Contract, breach_id: int, language: str) ->
     breach = contract.breaches.get(pk=breach_id)
     with translation.override(language):
         term = TERM_KINDS[breach.term_kind].label if breach.term_kind in TERM_KINDS else breach.term_kind
-        shortfall: Any = Decimal(breach.total_shortfall) / 100
-        if breach.unit != "fen":
-            shortfall = f"{Decimal(breach.total_shortfall) / 100} ({breach.unit})"
+        # Money stays a number, printed under the notice's amount-in-yuan label; other units are worded.
+        shortfall: Any = (
+            unit_amount(breach.total_shortfall, breach.unit)
+            if breach.unit == UNIT_FEN
+            else quantity_text(breach.total_shortfall, breach.unit)
+        )
         return {
             "term": f"{breach.clause_number} · {term}",
             "period": breach.period,

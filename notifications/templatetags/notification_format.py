@@ -1,11 +1,11 @@
-"""Formatting for e-mails: dates stored as ISO text, and amounts stored as integers with a unit."""
+"""Formatting for e-mails: dates stored as ISO text. Amounts come worded already, from the app
+that raised the alert (its context processor), so every page and document words them alike."""
 
 import datetime as dt
-from decimal import Decimal
 
 from django import template
 from django.utils import formats
-from django.utils.translation import gettext, ngettext, pgettext
+from django.utils.translation import pgettext
 
 register = template.Library()
 
@@ -21,27 +21,6 @@ def day(value) -> str:
         except ValueError:
             return value
     return formats.date_format(value, "DATE_FORMAT")
-
-
-def _hundredths(value: int) -> str:
-    return formats.number_format(Decimal(value) / 100, 2, use_l10n=True, force_grouping=True)
-
-
-@register.filter
-def quantity(value, unit: str) -> str:
-    """An integer amount in its unit: fen as yuan, hundredths of hours or days, days late."""
-    if value is None or value == "":
-        return ""
-    value = int(value)
-    if unit == "fen":
-        return gettext("¥%(amount)s") % {"amount": _hundredths(value)}
-    if unit == "hour_hundredths":
-        return gettext("%(n)s hours") % {"n": _hundredths(value)}
-    if unit == "day_hundredths":
-        return gettext("%(n)s days") % {"n": _hundredths(value)}
-    if unit == "date":
-        return ngettext("%(n)s day late", "%(n)s days late", value) % {"n": value}
-    return formats.number_format(value, use_l10n=True, force_grouping=True)
 
 
 @register.filter

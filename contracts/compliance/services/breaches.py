@@ -3,13 +3,14 @@
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 
-from config.errors import InvalidInput, StateConflict
 from contracts.compliance.models import Breach
 from contracts.compliance.models import BreachStatus as B
 from contracts.enterprises.access import require_role
 from contracts.enterprises.models import Role
+from contracts.errors import BreachStateConflict, DisputeReasonRequired
+from contracts.rules.units import quantity_text
 
 EMPLOYER_ROLES = {Role.EMPLOYER_NEGOTIATOR, Role.ADMIN}
 UNION_ROLES = {Role.UNION_LEADER, Role.UNION_NEGOTIATOR, Role.ADMIN}
@@ -26,10 +27,6 @@ TRANSITIONS = {
     ),
     "close": ({B.REMEDIED, B.DISPUTED}, B.CLOSED, UNION_ROLES, gettext_lazy("close the breach")),
 }
-
-
-class BreachStateConflict(StateConflict):
-    code = "breach_state_conflict"
 
 
 @transaction.atomic
@@ -51,7 +48,7 @@ def breach_transition(*, user, breach: Breach, action: str, reason: str = "") ->
         )
     if action == "dispute":
         if not reason.strip():
-            raise InvalidInput(_("Give the reason for the dispute."), code="dispute_reason_required")
+            raise DisputeReasonRequired(_("Give the reason for the dispute."))
         breach.dispute_reason = reason
     breach.status, breach.status_changed_by, breach.status_changed_at = target, user, timezone.now()
     breach.save()
@@ -64,14 +61,5 @@ def breach_mark_notified(*, breach_id: int) -> None:
 
 
 def breach_shortfall_text(breach: Breach) -> str:
-    """The total shortfall as people read it, in its unit (fen shown as CNY)."""
-    amount = breach.total_shortfall
-    if breach.unit == "fen":
-        return f"¥{amount / 100:,.2f}"
-    if breach.unit == "date":
-        return ngettext("%(n)s day late", "%(n)s days late", amount) % {"n": amount}
-    if breach.unit == "hour_hundredths":
-        return _("%(n)s hours") % {"n": f"{amount / 100:,.2f}"}
-    if breach.unit == "day_hundredths":
-        return _("%(n)s days") % {"n": f"{amount / 100:,.2f}"}
-    return str(amount)
+    """The total shortfall as people read it, in its unit."""
+    return quantity_text(breach.total_shortfall, breach.unit)
