@@ -4,7 +4,8 @@ Each builder activates ``language`` (``translation.override``), so labels, dates
 category names come out in it, while the contract's own words (titles, clause
 texts, minutes) are passed through as written. The result holds no model and no
 lazy string: it can be rendered anywhere, benchmarked, or built by another caller
-(the compliance step builds a rectification notice from a plain dict).
+(a rectification notice is built from the plain dict the compliance room hands over,
+``contracts.documents.breach_records``).
 
 The minutes come from the bargaining app, which imports contracts; contracts does not
 import it back: bargaining hands its rounds over as plain records
@@ -18,14 +19,13 @@ from typing import Any
 
 from django.utils import formats, timezone, translation
 
+from contracts.documents.breach_records import breach_records
 from contracts.documents.labels import labels
 from contracts.documents.negotiation_records import RoundRecord, RoundSignature, negotiation_records
 from contracts.models import CongressSession, Contract, ContractVersion, DocumentKind
 from contracts.rules.decisions import ARTICLES, article
 from contracts.rules.packs import CongressMajority
-from contracts.rules.terms import TERM_KINDS, ClauseCategory, term_rule
-from contracts.rules.terms.payroll import UNIT_FEN
-from contracts.rules.units import quantity_text, unit_amount
+from contracts.rules.terms import ClauseCategory
 from contracts.services.versions import contract_snapshot
 
 NUMERALS = "零一二三四五六七八九"
@@ -330,6 +330,15 @@ def rectification_notice_context(
         }
 
 
+def _breach_notice_facts(*, contract: Contract, breach_id: int, language: str) -> dict[str, Any]:
+    """What a rectification notice says about a breach, from the room that keeps breaches."""
+    with translation.override(language):
+        try:
+            return breach_records().notice_facts(contract_id=contract.pk, breach_id=breach_id)
+        except LookupError as error:
+            raise ContextUnavailable(str(error)) from error
+
+
 def document_context(document) -> dict[str, Any]:
     """The context of a stored document request (its contract version, kind, language and subject)."""
     contract = document.contract
@@ -343,27 +352,7 @@ def document_context(document) -> dict[str, Any]:
         return rectification_notice_context(
             contract=contract,
             language=document.language,
-            breach=breach_notice_facts(contract=contract, breach_id=document.subject_id, language=document.language),
+            breach=_breach_notice_facts(contract=contract, breach_id=document.subject_id, language=document.language),
             issued_on=timezone.localdate(document.requested_at),
         )
     raise ContextUnavailable(f"no context builder for {document.kind} documents")
-
-
-def breach_notice_facts(*, contract: Contract, breach_id: int, language: str) -> dict[str, Any]:
-    """What a rectification notice says about a breach: the term, period, people and shortfall."""
-    breach = contract.breaches.get(pk=breach_id)
-    with translation.override(language):
-        term = TERM_KINDS[breach.term_kind].label if breach.term_kind in TERM_KINDS else breach.term_kind
-        # Money stays a number, printed under the notice's amount-in-yuan label; other units are worded.
-        shortfall: Any = (
-            unit_amount(breach.total_shortfall, breach.unit)
-            if breach.unit == UNIT_FEN
-            else quantity_text(breach.total_shortfall, breach.unit)
-        )
-        return {
-            "term": f"{breach.clause_number} · {term}",
-            "period": breach.period,
-            "affected": breach.affected_count,
-            "shortfall": shortfall,
-            "rule": term_rule(breach.term_kind),
-        }

@@ -19,9 +19,10 @@ from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from config.errors import InvalidInput, NotAllowed, StateConflict
+from config.errors import NotAllowed
 from config.queue import enqueue_on_commit
 from contracts.documents import pdf
+from contracts.documents.breach_records import breach_records
 from contracts.documents.context import (
     ContextUnavailable,
     document_context,
@@ -31,6 +32,16 @@ from contracts.documents.context import (
 from contracts.documents.render import render_docx
 from contracts.documents.templates import template_name, template_path
 from contracts.enterprises.access import enterprise_list
+from contracts.errors import (
+    DocumentKindUnavailable,
+    DocumentNotReady,
+    InvalidDocumentSubject,
+    NoClosedCongressSession,
+    PdfNotAvailable,
+    UnknownDocumentKind,
+    UnknownDownloadFormat,
+    UnknownLanguage,
+)
 from contracts.models import Contract, Document, DocumentKind, DocumentStatus
 
 logger = logging.getLogger(__name__)
@@ -38,26 +49,6 @@ logger = logging.getLogger(__name__)
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PDF_CONTENT_TYPE = "application/pdf"
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
-
-
-class DocumentNotReady(StateConflict):
-    code = "document_not_ready"
-
-
-class PdfNotAvailable(StateConflict):
-    code = "pdf_unavailable"
-
-
-class NoClosedCongressSession(StateConflict):
-    code = "no_closed_congress_session"
-
-
-class InvalidDocumentSubject(InvalidInput):
-    code = "invalid_document_subject"
-
-
-class DocumentKindUnavailable(InvalidInput):
-    code = "document_kind_unavailable"
 
 
 def pdf_enabled() -> bool:
@@ -91,7 +82,7 @@ def _subject(*, contract: Contract, kind: str, subject_id: int | None) -> int | 
             )
         return session.pk
     if kind == DocumentKind.RECTIFICATION_NOTICE:
-        if subject_id is None or not contract.breaches.filter(pk=subject_id).exists():
+        if subject_id is None or not breach_records().breach_exists(contract_id=contract.pk, breach_id=subject_id):
             raise InvalidDocumentSubject(
                 _("Name a breach of this contract found by a compliance run."),
                 extra={"kind": kind, "subject_id": subject_id},
@@ -109,11 +100,10 @@ def document_request(
     if not enterprise_list(user=user).filter(pk=contract.enterprise_id).exists():
         raise NotAllowed(_("You hold no role in this contract's enterprise."))
     if kind not in DocumentKind.values:
-        raise InvalidInput(_("Unknown document kind “%(kind)s”.") % {"kind": kind}, code="unknown_document_kind")
+        raise UnknownDocumentKind(_("Unknown document kind “%(kind)s”.") % {"kind": kind})
     if language not in LANGUAGE_CODES:
-        raise InvalidInput(
+        raise UnknownLanguage(
             _("Documents are written in %(list)s.") % {"list": ", ".join(LANGUAGE_CODES)},
-            code="unknown_language",
             extra={"languages": LANGUAGE_CODES},
         )
     subject_id = _subject(contract=contract, kind=kind, subject_id=subject_id)
@@ -139,11 +129,7 @@ def _notice_outdated(document: Document) -> bool:
     """A rectification notice states a breach's figures: a later run that changed them calls for a new one."""
     if document.kind != DocumentKind.RECTIFICATION_NOTICE or document.rendered_at is None:
         return False
-    checked = (
-        document.contract.breaches.filter(pk=document.subject_id)
-        .values_list("last_run__finished_at", flat=True)
-        .first()
-    )
+    checked = breach_records().last_checked_at(contract_id=document.contract_id, breach_id=document.subject_id)
     return checked is not None and checked > document.rendered_at
 
 
@@ -233,5 +219,5 @@ def document_file(*, document: Document, file_format: str = "docx") -> DocumentF
             )
         return DocumentFile(document.pdf, f"{stem}.pdf", PDF_CONTENT_TYPE)
     if file_format != "docx":
-        raise InvalidInput(_("Download as docx or pdf."), code="unknown_format", extra={"formats": ["docx", "pdf"]})
+        raise UnknownDownloadFormat(_("Download as docx or pdf."), extra={"formats": ["docx", "pdf"]})
     return DocumentFile(document.file, f"{stem}.docx", DOCX_CONTENT_TYPE)
