@@ -49,6 +49,11 @@ messages: setup
 	$(BIN)/python manage.py makemessages --locale zh_Hans --ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*' --no-obsolete
 	$(BIN)/python manage.py compilemessages --locale zh_Hans --ignore '.venv/*'
 
+# The OpenAPI schema as a file, for clients and reviews (it is also served at /api/schema/).
+schema: setup
+	$(BIN)/python manage.py spectacular --validate --fail-on-warn --file var/openapi.yaml
+	@echo "wrote var/openapi.yaml"
+
 check-deploy: setup
 	CONCORD_ENV=production SECRET_KEY=$$(head -c 48 /dev/urandom | base64) ALLOWED_HOSTS=concord.example.org \
 		$(BIN)/python manage.py check --deploy --fail-level WARNING

@@ -1,20 +1,23 @@
-"""Keeping an accepted payroll: its canonical frame as a Parquet file beside the upload.
+"""Keeping an accepted payroll: its canonical frame as a Parquet file, the columnar copy.
 
-Why a file and not rows in the database: a payroll import is written once and
-then only read whole, by the compliance run and the costing, always as a frame.
-Bulk-loading it into the database would cost far more than it buys: an ORM
-``bulk_create`` of 1,000,000 rows into SQLite took 73 s on this machine, while
-writing the same rows as Parquet (zstd) takes about 0.5 s and reading them back
-as a frame about 0.35 s (bench/RESULTS.md, "Payroll import and compliance
-checks"); the file is about 8× smaller than the CSV (10.5 MB for 88 MB), and its
-schema keeps the canonical column types. A table of a million rows per import
-would also grow the database by every import, slow its backups and need an
-index per query shape, for data nobody queries row by row. What the database
-keeps is what people query: the import's record and problems, and the findings
-and breaches of each run.
+The import service writes it to ``payroll/columnar/<import id>.parquet`` under
+``MEDIA_ROOT`` (named after the import, since an upload's own name may be as long as its
+field allows); the upload itself is kept byte for byte where it was saved.
 
-The file is written to a temporary name and renamed into place, so a reader
-never sees half a file and a failed write leaves nothing behind.
+Why a file and not rows in the database: a payroll import is written once and then only
+read as a frame, by the compliance runs (only the columns their checks need) and by the
+costing. Bulk-loading it into the database would cost far more than it buys: an ORM
+``bulk_create`` of 1,000,000 rows into SQLite took 73 s on this machine, while writing the
+same rows as Parquet (zstd) takes about 0.5 s and reading them back as a frame about 0.35 s
+(bench/RESULTS.md, "Payroll import and compliance checks"); the file is about 8× smaller
+than the CSV (10.5 MB for 88 MB), and its schema keeps the canonical column types. A table
+of a million rows per import would also grow the database by every import, slow its backups
+and need an index per query shape, for data nobody queries row by row. What the database
+keeps is what people query: the import's record and problems, and the findings and
+breaches of each run.
+
+The file is written to a temporary name and renamed into place, so a reader never sees half
+a file and a failed write leaves nothing behind.
 """
 
 import os
@@ -32,7 +35,8 @@ _TEXT_KINDS = (C.TEXT, C.GENDER_KIND)
 
 
 def payroll_frame_path(upload_path: str | Path) -> Path:
-    """Where the canonical frame of the upload at ``upload_path`` is kept: beside it, with ``.parquet`` added."""
+    """A place for the canonical frame of the upload at ``upload_path``: beside it, with ``.parquet``
+    added (for benchmarks and tests that keep a file outside the media folder)."""
     upload_path = Path(upload_path)
     return upload_path.with_name(upload_path.name + ".parquet")
 

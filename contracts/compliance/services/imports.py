@@ -12,7 +12,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from config.errors import InvalidInput
 from config.queue import enqueue_on_commit
 from contracts.compliance.models import ImportStatus, PayrollImport
 from contracts.compliance.parsing import parse_payroll
@@ -20,6 +19,7 @@ from contracts.compliance.services.runs import compliance_check, compliance_run_
 from contracts.compliance.storage import payroll_frame_write
 from contracts.enterprises.access import require_role
 from contracts.enterprises.models import Enterprise, Role
+from contracts.errors import PayrollFileTooLarge
 from contracts.models import ContractStatus
 
 logger = logging.getLogger(__name__)
@@ -38,10 +38,9 @@ def payroll_import_upload(*, user, enterprise: Enterprise, upload: UploadedFile)
     )
     limit = settings.PAYROLL_MAX_UPLOAD_BYTES
     if upload.size > limit:
-        raise InvalidInput(
+        raise PayrollFileTooLarge(
             _("The file is %(size)s MB; at most %(limit)s MB can be imported at once.")
             % {"size": round(upload.size / 2**20, 1), "limit": round(limit / 2**20, 1)},
-            code="file_too_large",
             extra={"size": upload.size, "limit": limit},
         )
     digest = hashlib.sha256()
@@ -113,7 +112,7 @@ def payroll_import_process(*, payroll_id: int) -> PayrollImport | None:
         try:
             compliance_run_execute(run_id=run.pk, payroll=result.frame, checked=checked.get(run.contract_id))
         except Exception:
-            logger.exception("compliance run %s after import %s failed; its task will retry", run.pk, payroll_id)
+            logger.exception("compliance run %s after import %s failed; its queued task runs it once more", run.pk, payroll_id)
     return payroll
 
 

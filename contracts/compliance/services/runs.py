@@ -144,7 +144,10 @@ def compliance_run_execute(
     try:
         return _execute(run, payroll, checked)
     except Exception as error:
-        # Leave it for the task's retry or the sweep, with the reason on record; nothing half-stored.
+        # Failed, with the reason on record and nothing half-stored. Nothing retries it on its own
+        # (the sweep takes up pending and running runs only): after an import, the run task queued
+        # with it runs it once more; otherwise it stays failed, listed in the admin, until someone
+        # asks for the run again (compliance_run_start re-runs a failed run).
         ComplianceRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(
             status=RunStatus.FAILED, error=f"{type(error).__name__}: {error}"[:2000]
         )
