@@ -51,6 +51,7 @@ messages: setup
 
 # The OpenAPI schema as a file, for clients and reviews (it is also served at /api/schema/).
 schema: setup
+	mkdir -p var
 	$(BIN)/python manage.py spectacular --validate --fail-on-warn --file var/openapi.yaml
 	@echo "wrote var/openapi.yaml"
 
