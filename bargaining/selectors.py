@@ -8,6 +8,7 @@ from django.db.models import Prefetch, QuerySet
 
 from bargaining.models import ConsultationSession, Negotiation, Proposal, Representative
 from contracts.enterprises.access import enterprise_list
+from contracts.history import history_entries
 from contracts.rules.terms import term_headline
 
 
@@ -104,8 +105,6 @@ def _contract_baseline(negotiation: Negotiation) -> dict[tuple[str, str], dict[s
 
 def negotiation_history(*, negotiation: Negotiation) -> list[dict[str, Any]]:
     """Who changed what and when, across the negotiation and everything recorded under it."""
-    from contracts.history import history_entries
-
     sources = [
         Negotiation.history.filter(id=negotiation.pk),
         Representative.history.filter(negotiation_id=negotiation.pk),

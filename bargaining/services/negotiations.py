@@ -11,6 +11,7 @@ from simple_history.utils import bulk_create_with_history
 
 from bargaining.errors import InvalidProposal, TransitionForbidden
 from bargaining.models import AgreedPosition, Negotiation, NegotiationStatus, Side
+from bargaining.selectors import negotiation_gap
 from bargaining.services.permissions import require_negotiator, require_side
 from bargaining.services.topics import proposal_params_validate
 from contracts.enterprises.models import Enterprise
@@ -188,8 +189,6 @@ def negotiation_resume(*, user, negotiation: Negotiation) -> Negotiation:
 
 
 def _converged_positions(negotiation: Negotiation) -> list[dict[str, Any]]:
-    from bargaining.selectors import negotiation_gap
-
     return [
         {
             "clause_category": topic["clause_category"],

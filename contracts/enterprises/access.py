@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
 
+from config.errors import NotAllowed
 from contracts.enterprises.models import Enterprise, Membership, Role
 
 User = AbstractBaseUser | AnonymousUser
@@ -38,8 +39,6 @@ def has_any_role(*, user: User, enterprise: Enterprise, roles: Iterable[str]) ->
 
 def require_role(*, user: User, enterprise: Enterprise, roles: Iterable[str], message: str) -> None:
     """Refuse (403) unless ``user`` holds one of ``roles`` in ``enterprise``."""
-    from config.errors import NotAllowed
-
     if not has_any_role(user=user, enterprise=enterprise, roles=roles):
         raise NotAllowed(message)
 

@@ -27,6 +27,7 @@ from django.utils import timezone
 from config.queue import enqueue, enqueue_on_commit
 from notifications.models import Alert, Delivery, DeliveryStatus
 from notifications.rendering import Rendered, render_alert, render_digest
+from notifications.services.preferences import preference_get
 from notifications.signals import alert_delivered
 
 logger = logging.getLogger(__name__)
@@ -89,8 +90,6 @@ def message_id(delivery: Delivery) -> str:
 
 def delivery_render(delivery: Delivery) -> Rendered:
     """The delivery's e-mail, in its recipient's language."""
-    from notifications.services.preferences import preference_get
-
     language = preference_get(user=delivery.recipient).language
     if delivery.alert_id is not None:
         return render_alert(delivery.alert, language=language)

@@ -13,6 +13,8 @@ from rest_framework.authtoken.models import Token
 
 from bargaining.models import Side
 from bargaining.services import negotiations, proposals, representatives, sessions
+from contracts.compliance.services import imports as payroll
+from contracts.compliance.services import runs as compliance
 from contracts.enterprises.models import Enterprise, Federation, Membership, Role
 from contracts.models import CongressMode, Contract
 from contracts.services import congress, lifecycle
@@ -275,9 +277,6 @@ class Command(BaseCommand):
         import io
 
         from django.core.files.uploadedfile import SimpleUploadedFile
-
-        from contracts.compliance.services import imports as payroll
-        from contracts.compliance.services import runs as compliance
 
         out = io.StringIO()
         writer = csv.writer(out)

@@ -15,7 +15,12 @@ from django.utils.translation import gettext as _
 from config.queue import enqueue_on_commit
 from contracts.compliance.models import ImportStatus, PayrollImport
 from contracts.compliance.parsing import parse_payroll
-from contracts.compliance.services.runs import compliance_check, compliance_run_execute
+from contracts.compliance.services.runs import (
+    compliance_check,
+    compliance_run_execute,
+    compliance_run_start,
+    contract_periods,
+)
 from contracts.compliance.storage import payroll_frame_write
 from contracts.enterprises.access import require_role
 from contracts.enterprises.models import Enterprise, Role
@@ -112,14 +117,14 @@ def payroll_import_process(*, payroll_id: int) -> PayrollImport | None:
         try:
             compliance_run_execute(run_id=run.pk, payroll=result.frame, checked=checked.get(run.contract_id))
         except Exception:
-            logger.exception("compliance run %s after import %s failed; its queued task runs it once more", run.pk, payroll_id)
+            logger.exception(
+                "compliance run %s after import %s failed; its queued task runs it once more", run.pk, payroll_id
+            )
     return payroll
 
 
 def _contracts_to_check(enterprise: Enterprise, periods: list[str]) -> list:
     """The contracts of the enterprise that are or were in effect in any of ``periods``."""
-    from contracts.compliance.services.runs import contract_periods
-
     wanted = set(periods)
     return [
         contract
@@ -132,8 +137,6 @@ def _contracts_to_check(enterprise: Enterprise, periods: list[str]) -> list:
 
 def _start_runs_for(payroll: PayrollImport) -> list:
     """A new payroll import of an enterprise with contracts in effect in its periods starts their checks."""
-    from contracts.compliance.services.runs import compliance_run_start
-
     return [
         compliance_run_start(user=None, contract=contract, payroll_import=payroll)
         for contract in _contracts_to_check(payroll.enterprise, payroll.periods)

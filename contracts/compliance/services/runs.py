@@ -36,7 +36,7 @@ from contracts.compliance.models import (
 )
 from contracts.compliance.storage import payroll_frame_columns, payroll_frame_read
 from contracts.enterprises.access import CONTRACT_WRITE_ROLES, require_role
-from contracts.enterprises.models import Enterprise, Role
+from contracts.enterprises.models import Enterprise, Membership, Role
 from contracts.errors import ContractNotInEffect, ForeignPayroll, PayrollNotAccepted
 from contracts.models import Contract, ContractStatus
 from contracts.rules.decisions import article
@@ -319,8 +319,6 @@ def run_breaches(*, run: ComplianceRun) -> list[dict[str, Any]]:
 
 def breach_recipients(enterprise: Enterprise) -> list[int]:
     """Breaches go to the enterprise's union leaders and its federation's officers."""
-    from contracts.enterprises.models import Membership
-
     return list(
         Membership.objects.filter(
             Q(enterprise_id=enterprise.pk, role=Role.UNION_LEADER)
