@@ -14,11 +14,11 @@ from django.utils.translation import gettext as _
 
 from bargaining.models import Negotiation
 from bargaining.selectors import negotiation_gap
-from config.errors import InvalidInput, StateConflict
 from contracts.compliance import columns as C
 from contracts.compliance.checks import CheckContext
 from contracts.compliance.models import ImportStatus, PayrollImport
 from contracts.compliance.storage import payroll_frame_read
+from contracts.errors import ForeignPayroll, PayrollNotAccepted
 from contracts.rules.terms import TERM_KINDS
 
 SHORTFALL_PRICED = {"min_monthly_wage", "overtime_premium"}
@@ -40,9 +40,9 @@ def _monthly_cost(payroll, kind: str, params: dict[str, Any], context: CheckCont
 def negotiation_costing(*, negotiation: Negotiation, payroll_import: PayrollImport) -> dict[str, Any]:
     """Each side's latest typed positions priced on the import's latest month (fen a month and a year)."""
     if payroll_import.enterprise_id != negotiation.enterprise_id:
-        raise InvalidInput(_("The payroll import belongs to another enterprise."), code="foreign_payroll")
+        raise ForeignPayroll(_("The payroll import belongs to another enterprise."))
     if payroll_import.status != ImportStatus.ACCEPTED:
-        raise StateConflict(_("Only an accepted payroll import can be used for costing."), code="payroll_not_accepted")
+        raise PayrollNotAccepted(_("Only an accepted payroll import can be used for costing."))
     frame = payroll_frame_read(payroll_import.columnar.path)
     latest = int(frame[C.PERIOD].max())
     month = frame[frame[C.PERIOD] == latest]

@@ -5,9 +5,10 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from config.errors import NotAllowed, StateConflict
+from config.errors import NotAllowed
 from contracts.enterprises.access import has_any_role
 from contracts.enterprises.models import Enterprise, Membership, Role
+from contracts.errors import MembershipExists
 
 
 def _require_admin(*, user, enterprise: Enterprise) -> None:
@@ -31,5 +32,5 @@ def membership_add(*, user, enterprise: Enterprise, member, role: str) -> Member
     """Give a user a role in the enterprise."""
     _require_admin(user=user, enterprise=enterprise)
     if Membership.objects.filter(user=member, enterprise=enterprise, role=role).exists():
-        raise StateConflict(_("This user already holds that role here."), code="membership_exists")
+        raise MembershipExists(_("This user already holds that role here."))
     return Membership.objects.create(user=member, enterprise=enterprise, role=role)

@@ -15,27 +15,29 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from config.errors import InvalidInput, NotAllowed, StateConflict
 from contracts.enterprises.access import CONTRACT_WRITE_ROLES, enterprise_list, has_any_role, require_role
 from contracts.enterprises.models import Role
+from contracts.errors import (
+    AlreadyVoted,
+    BallotBoxFull,
+    InvalidBallotChoice,
+    MorePresentThanDelegates,
+    MoreVotesThanPresent,
+    NegativeCount,
+    NoDelegates,
+    NotADelegate,
+    SessionAlreadyOpen,
+    SessionClosed,
+    TallyMissing,
+    UnknownVotingMode,
+    WrongVotingMode,
+)
 from contracts.models import BallotBox, BallotChoice, BallotReceipt, CongressMode, CongressSession, Contract
 from contracts.rules.decisions import RuleRef, article
 from contracts.rules.packs import CongressMajority, RulePack
 from contracts.services.lifecycle import contract_check_transition, contract_congress_decided
 
 BALLOT_CHOICES = tuple(BallotChoice.values)
-
-
-class CongressStateConflict(StateConflict):
-    code = "congress_state_conflict"
-
-
-class InvalidTally(InvalidInput):
-    code = "invalid_tally"
-
-
-class NotADelegate(NotAllowed):
-    code = "not_a_delegate"
 
 
 # --- reads ------------------------------------------------------------------------------
@@ -157,18 +159,16 @@ def _locked(session: CongressSession) -> CongressSession:
 
 def _require_open(session: CongressSession) -> None:
     if session.is_closed:
-        raise CongressStateConflict(
+        raise SessionClosed(
             _("This congress session is closed: its result is final."),
-            code="session_closed",
             extra={"session": session.pk, "passed": session.passed},
         )
 
 
 def _require_mode(session: CongressSession, mode: str) -> None:
     if session.mode != mode:
-        raise CongressStateConflict(
+        raise WrongVotingMode(
             _("This congress session votes by %(mode)s.") % {"mode": session.get_mode_display()},
-            code="wrong_voting_mode",
             extra={"mode": session.mode},
         )
 
@@ -182,13 +182,13 @@ def congress_session_open(
     _require_organiser(user=user, contract=contract)
     contract_check_transition(contract=contract, action="vote")
     if delegates_total < 1:
-        raise InvalidInput(_("A workers' congress has at least one delegate."), code="no_delegates")
+        raise NoDelegates(_("A workers' congress has at least one delegate."))
     if mode not in CongressMode.values:
-        raise InvalidInput(_("Unknown way of voting."), code="unknown_mode", extra={"mode": mode})
+        raise UnknownVotingMode(_("Unknown way of voting."), extra={"mode": mode})
     already_open = _("This contract already has an open congress session.")
     open_session = contract.congress_sessions.filter(closed_at__isnull=True).first()
     if open_session is not None:
-        raise CongressStateConflict(already_open, code="session_already_open", extra={"session": open_session.pk})
+        raise SessionAlreadyOpen(already_open, extra={"session": open_session.pk})
     try:
         with transaction.atomic():
             session = CongressSession.objects.create(
@@ -199,7 +199,7 @@ def congress_session_open(
                 contract_version=contract.version,
             )
     except IntegrityError as error:
-        raise CongressStateConflict(already_open, code="session_already_open") from error
+        raise SessionAlreadyOpen(already_open) from error
     if mode == CongressMode.BALLOT:
         BallotBox.objects.create(session=session)
     return session
@@ -214,22 +214,21 @@ def ballot_cast(*, user, session: CongressSession, choice: str) -> None:
     _require_open(session)
     _require_mode(session, CongressMode.BALLOT)
     if choice not in BALLOT_CHOICES:
-        raise InvalidInput(_("Vote yes, no or abstain."), code="invalid_choice")
+        raise InvalidBallotChoice(_("Vote yes, no or abstain."))
     box = BallotBox.objects.select_for_update().get(session=session)
     already_voted = _("You have already voted in this session.")
     if session.receipts.filter(delegate=user).exists():
-        raise CongressStateConflict(already_voted, code="already_voted")
+        raise AlreadyVoted(already_voted)
     if session.receipts.count() >= session.delegates_total:
-        raise CongressStateConflict(
+        raise BallotBoxFull(
             _("All %(n)s delegates have already voted.") % {"n": session.delegates_total},
-            code="ballot_box_full",
             extra={"delegates_total": session.delegates_total},
         )
     try:
         with transaction.atomic():
             BallotReceipt.objects.create(session=session, delegate=user)
     except IntegrityError as error:
-        raise CongressStateConflict(already_voted, code="already_voted") from error
+        raise AlreadyVoted(already_voted) from error
     BallotBox.objects.filter(pk=box.pk).update(**{choice: F(choice) + 1})
 
 
@@ -245,24 +244,21 @@ def congress_tally_record(
     counts = {"present": present, "yes": yes, "no": no, "abstain": abstain}
     negative = sorted(name for name, value in counts.items() if value < 0)
     if negative:
-        raise InvalidTally(
+        raise NegativeCount(
             _("Counts cannot be negative: %(fields)s.") % {"fields": ", ".join(negative)},
-            code="negative_count",
             extra={"fields": negative},
         )
     if present > session.delegates_total:
-        raise InvalidTally(
+        raise MorePresentThanDelegates(
             _("%(present)s delegates present, but the congress has only %(total)s.")
             % {"present": present, "total": session.delegates_total},
-            code="more_present_than_delegates",
             extra={"present": present, "delegates_total": session.delegates_total},
         )
     votes = yes + no + abstain
     if votes > present:
-        raise InvalidTally(
+        raise MoreVotesThanPresent(
             _("%(votes)s votes (yes, no and abstentions) from only %(present)s delegates present.")
             % {"votes": votes, "present": present},
-            code="more_votes_than_present",
             extra={"votes": votes, "present": present},
         )
     for name, value in counts.items():
@@ -283,9 +279,7 @@ def congress_session_close(*, user, session: CongressSession) -> CongressSession
         session.present = session.receipts.count()
         session.yes, session.no, session.abstain = box.yes, box.no, box.abstain
     elif session.present is None:
-        raise CongressStateConflict(
-            _("Record the count of the paper ballots before closing the session."), code="tally_missing"
-        )
+        raise TallyMissing(_("Record the count of the paper ballots before closing the session."))
     result = congress_decide(
         delegates_total=session.delegates_total,
         present=session.present,

@@ -12,11 +12,11 @@ import zipfile
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from config.errors import StateConflict
 from contracts.documents.context import contract_context, minutes_context, resolution_context, resolution_session
 from contracts.documents.negotiation_records import negotiation_records
 from contracts.documents.render import render_docx
 from contracts.documents.templates import template_path
+from contracts.errors import ContractNotSigned
 from contracts.models import Contract, ContractStatus
 
 FILEABLE = {ContractStatus.SIGNED, ContractStatus.FILED, ContractStatus.EFFECTIVE, ContractStatus.EXPIRED}
@@ -43,9 +43,7 @@ def _signed_rounds(negotiation_id: int | None) -> list[tuple[int, int]]:
 def contract_filing_pack(*, contract: Contract, language: str = "zh-hans") -> tuple[str, bytes]:
     """The filing archive's file name and bytes; only a signed (or later) contract has one."""
     if contract.status not in FILEABLE:
-        raise StateConflict(
-            _("Only a contract signed by both chief representatives can be filed."), code="contract_not_signed"
-        )
+        raise ContractNotSigned(_("Only a contract signed by both chief representatives can be filed."))
     buffer = io.BytesIO()
     with translation.override(language), zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(

@@ -9,9 +9,24 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
-from config.errors import InvalidInput, NotAllowed, StateConflict
 from contracts.enterprises.access import CONTRACT_WRITE_ROLES, enterprise_roles, require_role
 from contracts.enterprises.models import Enterprise
+from contracts.errors import (
+    AlreadySigned,
+    ChiefWithoutRole,
+    ContractStateConflict,
+    DuplicateClauseNumber,
+    DuplicateTerm,
+    FiledBeforeSigning,
+    InvalidTerm,
+    NoClauses,
+    NotChiefRepresentative,
+    ObjectionBeforeReceipt,
+    ObjectionTextRequired,
+    ReceiptBeforeFiling,
+    TermsBelowFloor,
+    UnknownClauseCategory,
+)
 from contracts.models import Clause, Contract, ContractStatus
 from contracts.rules.deadlines import Deadline, deadline_after
 from contracts.rules.decisions import RuleRef
@@ -30,10 +45,6 @@ TRANSITIONS: dict[str, tuple[frozenset[str], Any]] = {
     "review": (frozenset({S.FILED}), gettext_lazy("record the administration's review")),
     "renew": (frozenset({S.EFFECTIVE, S.EXPIRED}), gettext_lazy("renew it")),
 }
-
-
-class ContractStateConflict(StateConflict):
-    code = "contract_state_conflict"
 
 
 def contract_check_transition(*, contract: Contract, action: str) -> None:
@@ -69,7 +80,7 @@ def contract_term_check(*, enterprise: Enterprise, term_start: dt.date, term_end
     shortest = term_end_for(term_start, pack.term_min_years)
     longest = term_end_for(term_start, pack.term_max_years)
     if not shortest <= term_end <= longest:
-        raise InvalidInput(
+        raise InvalidTerm(
             _("A collective contract runs %(min)s to %(max)s years: from %(start)s it ends between %(a)s and %(b)s.")
             % {
                 "min": pack.term_min_years,
@@ -78,7 +89,6 @@ def contract_term_check(*, enterprise: Enterprise, term_start: dt.date, term_end
                 "a": shortest.isoformat(),
                 "b": longest.isoformat(),
             },
-            code="invalid_term",
             extra={
                 "rule": RuleRef(rule="R10", pack=pack.code).as_dict(),
                 "earliest_end": shortest,
@@ -92,11 +102,9 @@ def clause_terms_validate(terms: list[dict[str, Any]] | None) -> list[dict[str, 
     clean, seen = [], set()
     for index, term in enumerate(terms or []):
         if not isinstance(term, dict) or "kind" not in term:
-            raise InvalidInput(_("Each term needs a kind and params."), code="invalid_term", extra={"index": index})
+            raise InvalidTerm(_("Each term needs a kind and params."), extra={"index": index})
         if term["kind"] in seen:
-            raise InvalidInput(
-                _("A clause holds one term of each kind."), code="duplicate_term", extra={"index": index}
-            )
+            raise DuplicateTerm(_("A clause holds one term of each kind."), extra={"index": index})
         seen.add(term["kind"])
         clean.append(
             {"kind": term["kind"], "params": term_params_validate(kind=term["kind"], params=term.get("params"))}
@@ -108,9 +116,8 @@ def _check_chiefs(enterprise: Enterprise, *chiefs) -> None:
     """A chief representative named on a contract must hold a role in its enterprise, or could never sign."""
     for chief in chiefs:
         if chief is not None and not enterprise_roles(user=chief, enterprise=enterprise):
-            raise InvalidInput(
+            raise ChiefWithoutRole(
                 _("%(name)s holds no role in this enterprise and cannot sign for it.") % {"name": chief.get_username()},
-                code="chief_without_role",
             )
 
 
@@ -182,11 +189,10 @@ def _clause_save(clause: Clause, data: dict[str, Any]) -> Clause:
     if "terms" in data:
         clause.terms = clause_terms_validate(data["terms"])
     if clause.category not in ClauseCategory.values:
-        raise InvalidInput(_("Unknown clause category."), code="unknown_category")
+        raise UnknownClauseCategory(_("Unknown clause category."))
     if clause.contract.clauses.exclude(pk=clause.pk).filter(number=clause.number).exists():
-        raise InvalidInput(
+        raise DuplicateClauseNumber(
             _("The contract already has a clause numbered %(n)s.") % {"n": clause.number},
-            code="duplicate_clause_number",
         )
     clause.save()
     return clause
@@ -237,14 +243,13 @@ def contract_submit_to_congress(*, user, contract: Contract) -> Contract:
     contract_check_transition(contract=contract, action="submit")
     check = contract_draft_check(contract=contract)
     if not check["can_submit"]:
-        raise ContractStateConflict(
+        raise TermsBelowFloor(
             _("Terms below the statutory floor must be raised before the congress votes: %(list)s")
             % {"list": " ".join(item["message"] for item in check["below_floor"])},
-            code="terms_below_floor",
             extra={"check": check},
         )
     if not contract.clauses.exists():
-        raise ContractStateConflict(_("The contract has no clauses."), code="no_clauses")
+        raise NoClauses(_("The contract has no clauses."))
     return _set_status(contract, S.IN_CONGRESS, user=user, change=gettext_noop("submitted to the workers' congress"))
 
 
@@ -271,15 +276,14 @@ def contract_sign(*, user, contract: Contract) -> Contract:
     """R7: after the congress approved it, both chief representatives sign; the second signature makes it signed."""
     contract = _locked(contract)
     if user.pk not in (contract.union_chief_id, contract.employer_chief_id) or not user.is_authenticated:
-        raise NotAllowed(
+        raise NotChiefRepresentative(
             _("Only the chief representatives named on this contract may sign it."),
-            code="not_chief_representative",
             extra={"rule": RuleRef(rule="R7", pack=contract.enterprise.rule_pack).as_dict()},
         )
     contract_check_transition(contract=contract, action="sign")
     side = "union" if user.pk == contract.union_chief_id else "employer"
     if getattr(contract, f"{side}_signed_at") is not None:
-        raise ContractStateConflict(_("You have already signed this contract."), code="already_signed")
+        raise AlreadySigned(_("You have already signed this contract."))
     setattr(contract, f"{side}_signed_at", timezone.now())
     if contract.union_signed_at and contract.employer_signed_at:
         contract.signed_on = timezone.localdate()
@@ -309,7 +313,7 @@ def contract_file(*, user, contract: Contract, filed_on: dt.date, receipt_on: dt
     _require_writer(user, contract)
     contract_check_transition(contract=contract, action="file")
     if filed_on < contract.signed_on:
-        raise InvalidInput(_("A contract cannot be filed before it was signed."), code="filed_before_signing")
+        raise FiledBeforeSigning(_("A contract cannot be filed before it was signed."))
     contract.filed_on = filed_on
     contract.status = S.FILED
     if receipt_on is not None:
@@ -321,9 +325,7 @@ def contract_file(*, user, contract: Contract, filed_on: dt.date, receipt_on: dt
 
 def _set_receipt(contract: Contract, receipt_on: dt.date) -> None:
     if receipt_on < contract.filed_on:
-        raise InvalidInput(
-            _("The administration cannot receive the contract before it was filed."), code="receipt_before_filing"
-        )
+        raise ReceiptBeforeFiling(_("The administration cannot receive the contract before it was filed."))
     deadline = contract_review_deadline(contract, receipt_on)
     contract.receipt_on = receipt_on
     contract.review_deadline = deadline.due
@@ -356,12 +358,11 @@ def contract_record_objection(*, user, contract: Contract, objected_on: dt.date,
     _require_writer(user, contract)
     contract_check_transition(contract=contract, action="review")
     if not text.strip():
-        raise InvalidInput(_("Record the text of the objection."), code="objection_text_required")
+        raise ObjectionTextRequired(_("Record the text of the objection."))
     if contract.receipt_on and objected_on < contract.receipt_on:
-        raise InvalidInput(
+        raise ObjectionBeforeReceipt(
             _("An objection cannot predate the administration's receipt (%(date)s).")
             % {"date": contract.receipt_on.isoformat()},
-            code="objection_before_receipt",
         )
     contract.objection_text, contract.objected_on = text, objected_on
     contract.union_signed_at = contract.employer_signed_at = None

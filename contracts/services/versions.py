@@ -6,7 +6,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from config.errors import InvalidInput
+from contracts.errors import UnknownVersion
 from contracts.models import Contract, ContractVersion
 
 # A word is a run of Latin letters or digits; each CJK character and each other
@@ -103,9 +103,8 @@ def contract_diff(*, contract: Contract, from_number: int, to_number: int) -> di
     versions = {v.number: v for v in contract.versions.filter(number__in=[from_number, to_number])}
     missing = [n for n in (from_number, to_number) if n not in versions]
     if missing:
-        raise InvalidInput(
+        raise UnknownVersion(
             _("This contract has no version %(n)s.") % {"n": missing[0]},
-            code="unknown_version",
             extra={"version": missing[0]},
         )
     old, new = versions[from_number].snapshot, versions[to_number].snapshot
