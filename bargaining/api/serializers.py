@@ -7,8 +7,8 @@ from rest_framework import serializers
 from bargaining.models import AgreedPosition, ConsultationSession, Negotiation, Proposal, Representative
 from bargaining.services.negotiations import negotiation_reply_overdue, reply_rule_describe
 from bargaining.services.representatives import representation_problems, vacancy_fill_deadline
-from contracts.api.rules import RuleSerializer
 from contracts.models import Contract
+from contracts.rules.api import RuleSerializer
 
 
 class ProblemSerializer(serializers.Serializer):

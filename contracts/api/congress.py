@@ -10,9 +10,9 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from contracts.api.rules import RuleSerializer
 from contracts.enterprises.access import enterprise_list
 from contracts.models import BallotChoice, CongressMode, CongressSession, Contract
+from contracts.rules.api import RuleSerializer
 from contracts.services import congress as congress_services
 
 # --- output -----------------------------------------------------------------------------

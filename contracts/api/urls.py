@@ -2,9 +2,9 @@ from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
 from contracts.api.contracts import ClauseViewSet, ContractViewSet
-from contracts.api.reference import RulePackListView, TermKindListView
 from contracts.compliance.api import BreachViewSet, ComplianceRunViewSet, PayrollImportViewSet
 from contracts.enterprises.api import EnterpriseViewSet
+from contracts.rules.api import RulePackListView, TermKindListView
 
 router = SimpleRouter()
 router.register("enterprises", EnterpriseViewSet, basename="enterprise")

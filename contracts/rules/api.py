@@ -1,4 +1,5 @@
-"""Read-only reference data: the regional rule packs and the typed term kinds."""
+"""The rules in the API: how a decision cites the rule it applied (SPEC §2), and the read-only
+reference data: the regional rule packs and the typed term kinds."""
 
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
@@ -8,6 +9,14 @@ from rest_framework.views import APIView
 from contracts.rules.decisions import ARTICLES
 from contracts.rules.packs import PACKS
 from contracts.rules.terms import TERM_KINDS, ClauseCategory
+
+
+class RuleSerializer(serializers.Serializer):
+    rule = serializers.CharField()
+    article = serializers.CharField()
+    pack = serializers.CharField()
+    detail = serializers.CharField()
+    params = serializers.DictField()
 
 
 class RulePackListView(APIView):
