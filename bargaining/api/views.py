@@ -27,7 +27,7 @@ from bargaining.services import sessions as session_services
 from bargaining.services.costing import negotiation_costing
 from contracts import selectors as contract_selectors
 from contracts.api.history import HistoryEntrySerializer
-from contracts.compliance.models import PayrollImport
+from contracts.compliance.selectors import payroll_import_list
 from contracts.enterprises.access import enterprise_list
 from contracts.enterprises.models import Enterprise
 from contracts.rules.terms import TERM_KIND_CHOICES, ClauseCategory
@@ -320,9 +320,7 @@ class ProposalViewSet(NegotiationChildMixin, mixins.ListModelMixin, mixins.Retri
             payroll_id = int(request.query_params["payroll_import"])
         except (KeyError, ValueError):
             raise serializers.ValidationError({"payroll_import": ["Give the id of a payroll import."]}) from None
-        payroll = get_object_or_404(
-            PayrollImport.objects.filter(enterprise__in=enterprise_list(user=request.user)), pk=payroll_id
-        )
+        payroll = get_object_or_404(payroll_import_list(user=request.user), pk=payroll_id)
         return Response(negotiation_costing(negotiation=self.negotiation, payroll_import=payroll))
 
     @extend_schema(responses=GapSerializer(many=True))

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from contracts.api.documents import DocumentSerializer
 from contracts.compliance.models import Breach, ComplianceRun, Finding, PayrollImport
 from contracts.compliance.parsing.problems import problem_reason
+from contracts.compliance.selectors import breach_list, compliance_run_list, payroll_import_list
 from contracts.compliance.services.breaches import breach_transition
 from contracts.compliance.services.imports import payroll_import_upload
 from contracts.compliance.services.runs import compliance_run_start, run_breaches
@@ -63,7 +64,9 @@ class PayrollUploadInput(serializers.Serializer):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         if user is not None:
-            self.fields["enterprise"].queryset = enterprise_list(user=user)
+            enterprise = self.fields["enterprise"]
+            assert isinstance(enterprise, serializers.PrimaryKeyRelatedField)
+            enterprise.queryset = enterprise_list(user=user)
 
 
 class PayrollImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -74,7 +77,7 @@ class PayrollImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
     parser_classes = [MultiPartParser, FormParser]
 
     def get_queryset(self):
-        return PayrollImport.objects.filter(enterprise__in=enterprise_list(user=self.request.user))
+        return payroll_import_list(user=self.request.user)
 
     @extend_schema(request={"multipart/form-data": PayrollUploadInput}, responses={202: PayrollImportSerializer})
     def create(self, request):
@@ -156,8 +159,11 @@ class ComplianceRunInput(serializers.Serializer):
         super().__init__(*args, **kwargs)
         if user is not None:
             visible = enterprise_list(user=user)
-            self.fields["contract"].queryset = Contract.objects.filter(enterprise__in=visible)
-            self.fields["payroll_import"].queryset = PayrollImport.objects.filter(enterprise__in=visible)
+            contract, payroll_import = self.fields["contract"], self.fields["payroll_import"]
+            assert isinstance(contract, serializers.PrimaryKeyRelatedField)
+            assert isinstance(payroll_import, serializers.PrimaryKeyRelatedField)
+            contract.queryset = Contract.objects.filter(enterprise__in=visible)
+            payroll_import.queryset = payroll_import_list(user=user)
 
 
 class ComplianceRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -169,7 +175,7 @@ class ComplianceRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
     filterset_fields = ["contract", "payroll_import", "status"]
 
     def get_queryset(self):
-        return ComplianceRun.objects.filter(contract__enterprise__in=enterprise_list(user=self.request.user))
+        return compliance_run_list(user=self.request.user)
 
     @extend_schema(request=ComplianceRunInput, responses={202: ComplianceRunDetailSerializer})
     def create(self, request):
@@ -223,7 +229,7 @@ class BreachViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     filterset_class = BreachFilter
 
     def get_queryset(self):
-        return Breach.objects.filter(enterprise__in=enterprise_list(user=self.request.user))
+        return breach_list(user=self.request.user)
 
     def _move(self, request, action_name: str, reason: str = ""):
         breach = breach_transition(user=request.user, breach=self.get_object(), action=action_name, reason=reason)

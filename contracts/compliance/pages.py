@@ -7,8 +7,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
 from config.errors import DomainError
-from contracts.compliance.models import Breach, ImportStatus, PayrollImport
+from contracts.compliance.models import ImportStatus
 from contracts.compliance.parsing.problems import problem_reason
+from contracts.compliance.selectors import breach_list, payroll_import_list
 from contracts.compliance.services.breaches import breach_shortfall_text
 from contracts.compliance.services.imports import payroll_import_upload
 from contracts.enterprises.access import enterprise_list
@@ -19,9 +20,7 @@ from contracts.rules.terms import TERM_KINDS
 @login_required
 def breach_index(request):
     breaches = (
-        Breach.objects.filter(enterprise__in=enterprise_list(user=request.user))
-        .select_related("contract", "enterprise")
-        .order_by("status", "-total_shortfall")
+        breach_list(user=request.user).select_related("contract", "enterprise").order_by("status", "-total_shortfall")
     )
     labels = {code: kind.label for code, kind in TERM_KINDS.items()}
     return render(
@@ -42,7 +41,9 @@ class PayrollUploadForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["enterprise"].queryset = enterprise_list(user=user)
+        enterprise = self.fields["enterprise"]
+        assert isinstance(enterprise, forms.ModelChoiceField)
+        enterprise.queryset = enterprise_list(user=user)
 
 
 @login_required
@@ -57,9 +58,7 @@ def payroll_index(request):
             form.add_error(None, str(error.message))
         else:
             return redirect("contracts:payroll")
-    imports = PayrollImport.objects.filter(enterprise__in=enterprise_list(user=request.user)).select_related(
-        "enterprise"
-    )[:50]
+    imports = payroll_import_list(user=request.user).select_related("enterprise")[:50]
     busy = any(payroll.status in (ImportStatus.PENDING, ImportStatus.PROCESSING) for payroll in imports)
     for payroll in imports:
         payroll.problems = [{**problem, "reason": problem_reason(problem)} for problem in payroll.problems]
