@@ -19,3 +19,27 @@ def contract_list(*, user) -> QuerySet[Contract]:
 def contract_history(*, contract: Contract) -> list[dict[str, Any]]:
     """Who changed what and when, in the contract and its clauses."""
     return history_entries([Contract.history.filter(id=contract.pk), Clause.history.filter(contract_id=contract.pk)])
+
+
+def contract_snapshot(contract: Contract) -> dict[str, Any]:
+    """The contract and its clauses as JSON values, as a version keeps them and documents print them."""
+    return {
+        "contract": {
+            "title": contract.title,
+            "kind": contract.kind,
+            "status": contract.status,
+            "term_start": contract.term_start.isoformat(),
+            "term_end": contract.term_end.isoformat(),
+        },
+        "clauses": [
+            {
+                "id": clause.pk,
+                "number": clause.number,
+                "category": clause.category,
+                "title": clause.title,
+                "text": clause.text,
+                "terms": clause.terms,
+            }
+            for clause in contract.clauses.order_by("position", "id")
+        ],
+    }

@@ -46,7 +46,7 @@ def negotiation_costing(*, negotiation: Negotiation, payroll_import: PayrollImpo
     frame = payroll_frame_read(payroll_import.columnar.path)
     latest = int(frame[C.PERIOD].max())
     month = frame[frame[C.PERIOD] == latest]
-    context = CheckContext(pack=negotiation.enterprise.pack, periods=[latest])
+    context = CheckContext(pack=negotiation.enterprise.pack, periods=frozenset({latest}))
     topics = []
     for topic in negotiation_gap(negotiation=negotiation):
         kind = topic["term_kind"]

@@ -37,6 +37,7 @@ VACANCY = DeadlineKind(
 
 
 def _reply_alert(negotiation: Negotiation, today: dt.date) -> dict[str, int]:
+    assert negotiation.reply_due is not None  # picked for its reply_due (reply_due__isnull=False)
     owed_by = Side(negotiation.requested_by).other
     return deadline_alert_raise(
         kind=REPLY,

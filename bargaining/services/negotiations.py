@@ -58,9 +58,9 @@ def negotiation_reply_deadline(*, negotiation: Negotiation) -> dict[str, Any]:
     words them in the reader's language.
     """
     pack = negotiation.enterprise.pack
-    deadline = deadline_after(
-        negotiation.request_received_on, pack.reply_days, pack=pack, working_days=pack.reply_in_working_days
-    )
+    received_on = negotiation.request_received_on
+    assert received_on is not None  # a reply is due only once a request was received
+    deadline = deadline_after(received_on, pack.reply_days, pack=pack, working_days=pack.reply_in_working_days)
     return {
         "rule": "R1",
         "pack": pack.code,
@@ -134,10 +134,11 @@ def negotiation_respond(
     responded_on = responded_on or timezone.localdate()
     if responded_on > timezone.localdate():
         raise InvalidProposal(_("The answer cannot be dated in the future."), code="answer_in_future")
-    if responded_on < negotiation.request_received_on:
+    received_on = negotiation.request_received_on
+    assert received_on is not None  # a REQUESTED negotiation has its request's date
+    if responded_on < received_on:
         raise InvalidProposal(
-            _("The answer cannot predate the request (received on %(date)s).")
-            % {"date": negotiation.request_received_on.isoformat()},
+            _("The answer cannot predate the request (received on %(date)s).") % {"date": received_on.isoformat()},
             code="answer_before_request",
         )
     negotiation.responded_on = responded_on

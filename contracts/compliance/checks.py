@@ -22,7 +22,7 @@ __all__ = ["CheckContext", "breach_summary", "columns_needed", "evaluated_period
 
 
 def run_checks(
-    payroll: pd.DataFrame, terms: Iterable[tuple[object, str, dict[str, Any]]], context: CheckContext
+    payroll: pd.DataFrame, terms: Iterable[tuple[str | int, str, dict[str, Any]]], context: CheckContext
 ) -> pd.DataFrame:
     """Every term's findings, with its ``term_id``; an unknown kind is a programming error (KeyError)."""
     frames = []
@@ -37,7 +37,9 @@ def run_checks(
 def breach_summary(findings: pd.DataFrame) -> pd.DataFrame:
     """One row per (term, period): affected count, total and worst shortfall (in the findings' unit)."""
     grouped = findings.groupby([C.TERM_ID, C.PERIOD, C.UNIT], sort=True, dropna=False)[C.SHORTFALL]
-    summary = grouped.agg(**{C.AFFECTED: "size", C.TOTAL_SHORTFALL: "sum", C.WORST_SHORTFALL: "max"}).reset_index()
+    # Named aggregations; typed Any so that mypy does not match them against agg's `engine` keyword.
+    aggregations: dict[str, Any] = {C.AFFECTED: "size", C.TOTAL_SHORTFALL: "sum", C.WORST_SHORTFALL: "max"}
+    summary = grouped.agg(**aggregations).reset_index()
     return summary[list(C.SUMMARY_COLUMNS)].astype(
         {C.AFFECTED: np.int64, C.TOTAL_SHORTFALL: np.int64, C.WORST_SHORTFALL: np.int64}
     )

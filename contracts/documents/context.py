@@ -26,7 +26,7 @@ from contracts.models import CongressSession, Contract, ContractVersion, Documen
 from contracts.rules.decisions import ARTICLES, article
 from contracts.rules.packs import CongressMajority
 from contracts.rules.terms import ClauseCategory
-from contracts.services.versions import contract_snapshot
+from contracts.selectors import contract_snapshot
 
 NUMERALS = "零一二三四五六七八九"
 DASH = "—"

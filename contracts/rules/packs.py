@@ -7,9 +7,13 @@ adding a region means adding one entry to ``PACKS``.
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class CongressMajority(models.TextChoices):
@@ -20,7 +24,7 @@ class CongressMajority(models.TextChoices):
 @dataclass(frozen=True)
 class RulePack:
     code: str
-    name: str
+    name: "StrOrPromise"  # a lazy translation: the pack is named in the user's language
     # R1: a written consultation request is answered within N days of receipt.
     reply_days: int = 20
     reply_in_working_days: bool = False

@@ -24,7 +24,7 @@ def _grouped(amount: Decimal) -> str:
     return formats.number_format(amount, 2, use_l10n=True, force_grouping=True)
 
 
-def quantity_text(value: int | None, unit: str) -> str:
+def quantity_text(value: int | str | None, unit: str) -> str:
     """``value`` in ``unit`` as people read it, in the active language: "¥1,234.56", "3.50 hours",
     "2.00 days", "3 days late"; a blank for no value."""
     if value is None or value == "":

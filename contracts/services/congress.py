@@ -278,7 +278,8 @@ def congress_session_close(*, user, session: CongressSession) -> CongressSession
         # A delegate present casts yes, no or abstain, so those present are those who voted.
         session.present = session.receipts.count()
         session.yes, session.no, session.abstain = box.yes, box.no, box.abstain
-    elif session.present is None:
+    elif session.present is None or session.yes is None or session.no is None or session.abstain is None:
+        # congress_tally_record sets the four counts together.
         raise TallyMissing(_("Record the count of the paper ballots before closing the session."))
     result = congress_decide(
         delegates_total=session.delegates_total,

@@ -189,7 +189,7 @@ def contract_deadline_alerts_raise(*, today: dt.date | None = None) -> dict[str,
         with transaction.atomic():
             contract = _locked(contract_id, ContractStatus.SIGNED)
             filing = contract_filing_deadline(contract) if contract else None
-            if filing is not None:
+            if contract is not None and filing is not None:
                 raised.update(_contract_alert(FILING, contract, filing.due, today))
 
     for contract_id in Contract.objects.filter(

@@ -129,6 +129,8 @@ def _notice_outdated(document: Document) -> bool:
     """A rectification notice states a breach's figures: a later run that changed them calls for a new one."""
     if document.kind != DocumentKind.RECTIFICATION_NOTICE or document.rendered_at is None:
         return False
+    if document.subject_id is None:  # a notice names its breach
+        return False
     checked = breach_records().last_checked_at(contract_id=document.contract_id, breach_id=document.subject_id)
     return checked is not None and checked > document.rendered_at
 

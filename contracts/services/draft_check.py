@@ -21,7 +21,7 @@ REQUIRED_CATEGORIES = (
     ClauseCategory.WOMEN_MINORS,
 )
 # A special contract must carry the term its subject is about.
-REQUIRED_TERMS = {ContractKind.WAGES: ("min_monthly_wage", "wage_increase_pct")}
+REQUIRED_TERMS: dict[str, tuple[str, ...]] = {ContractKind.WAGES: ("min_monthly_wage", "wage_increase_pct")}
 
 
 @dataclass(frozen=True)

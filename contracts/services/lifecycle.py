@@ -2,6 +2,7 @@
 
 import calendar
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
@@ -97,7 +98,7 @@ def contract_term_check(*, enterprise: Enterprise, term_start: dt.date, term_end
         )
 
 
-def clause_terms_validate(terms: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
+def clause_terms_validate(terms: Sequence[object] | None) -> list[dict[str, Any]]:
     """Each term's params checked against its kind's schema; one term per kind in a clause."""
     clean, seen = [], set()
     for index, term in enumerate(terms or []):
@@ -140,7 +141,7 @@ def contract_create(
     title: str,
     term_start: dt.date,
     term_end: dt.date,
-    clauses: list[dict[str, Any]] = (),
+    clauses: Sequence[dict[str, Any]] = (),
     negotiation_id: int | None = None,
     union_chief=None,
     employer_chief=None,
@@ -312,6 +313,7 @@ def contract_file(*, user, contract: Contract, filed_on: dt.date, receipt_on: dt
     contract = _locked(contract)
     _require_writer(user, contract)
     contract_check_transition(contract=contract, action="file")
+    assert contract.signed_on is not None  # a signed contract has its signing date
     if filed_on < contract.signed_on:
         raise FiledBeforeSigning(_("A contract cannot be filed before it was signed."))
     contract.filed_on = filed_on
@@ -324,6 +326,7 @@ def contract_file(*, user, contract: Contract, filed_on: dt.date, receipt_on: dt
 
 
 def _set_receipt(contract: Contract, receipt_on: dt.date) -> None:
+    assert contract.filed_on is not None  # only a filed contract is received
     if receipt_on < contract.filed_on:
         raise ReceiptBeforeFiling(_("The administration cannot receive the contract before it was filed."))
     deadline = contract_review_deadline(contract, receipt_on)

@@ -8,33 +8,11 @@ from django.utils.translation import gettext as _
 
 from contracts.errors import UnknownVersion
 from contracts.models import Contract, ContractVersion
+from contracts.selectors import contract_snapshot
 
 # A word is a run of Latin letters or digits; each CJK character and each other
 # symbol stands alone, since Chinese has no spaces between words.
 TOKEN = re.compile(r"[A-Za-z0-9]+(?:[.,][0-9]+)*|\s+|.", re.S)
-
-
-def contract_snapshot(contract: Contract) -> dict[str, Any]:
-    return {
-        "contract": {
-            "title": contract.title,
-            "kind": contract.kind,
-            "status": contract.status,
-            "term_start": contract.term_start.isoformat(),
-            "term_end": contract.term_end.isoformat(),
-        },
-        "clauses": [
-            {
-                "id": clause.pk,
-                "number": clause.number,
-                "category": clause.category,
-                "title": clause.title,
-                "text": clause.text,
-                "terms": clause.terms,
-            }
-            for clause in contract.clauses.order_by("position", "id")
-        ],
-    }
 
 
 def contract_version_record(

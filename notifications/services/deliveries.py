@@ -91,10 +91,11 @@ def message_id(delivery: Delivery) -> str:
 def delivery_render(delivery: Delivery) -> Rendered:
     """The delivery's e-mail, in its recipient's language."""
     language = preference_get(user=delivery.recipient).language
-    if delivery.alert_id is not None:
+    if delivery.alert is not None:
         return render_alert(delivery.alert, language=language)
-    alerts = delivery.digest.alerts.order_by("created_at", "id")
-    return render_digest(delivery.digest, alerts, language=language)
+    digest = delivery.digest
+    assert digest is not None  # a delivery carries an alert or a digest (its check constraint)
+    return render_digest(digest, digest.alerts.order_by("created_at", "id"), language=language)
 
 
 def delivery_message(delivery: Delivery, connection=None) -> EmailMultiAlternatives:
@@ -203,7 +204,11 @@ def delivery_send(*, delivery_id: int) -> Delivery | None:
 
 def delivery_announce(*, delivery: Delivery) -> None:
     """Tell the receivers of ``alert_delivered`` about each alert the delivery carried."""
-    alerts = [delivery.alert] if delivery.alert_id else list(delivery.digest.alerts.all())
+    if delivery.alert is not None:
+        alerts = [delivery.alert]
+    else:
+        assert delivery.digest is not None  # a delivery carries an alert or a digest (its check constraint)
+        alerts = list(delivery.digest.alerts.all())
     for alert in alerts:
         for receiver, result in alert_delivered.send_robust(sender=Alert, alert=alert):
             if isinstance(result, Exception):

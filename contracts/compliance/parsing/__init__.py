@@ -91,21 +91,20 @@ def parse_payroll(source: bytes | str | Path, *, filename: str, max_problems: in
     ``source`` is the file's content (bytes) or its path (str or Path);
     ``filename`` (as uploaded) decides between CSV and spreadsheet.
     """
-    path = None if isinstance(source, bytes | bytearray | memoryview) else Path(source)
-    data = bytes(source) if path is None else None
-    if path is not None:
-        with path.open("rb") as handle:  # a spreadsheet is read by calamine from its path
+    file: bytes | Path = bytes(source) if isinstance(source, bytes | bytearray | memoryview) else Path(source)
+    if isinstance(file, Path):
+        with file.open("rb") as handle:  # a spreadsheet is read by calamine from its path
             magic = handle.read(4)
     else:
-        magic = data[:4]
+        magic = file[:4]
     spreadsheet = Path(filename).suffix.casefold() in SPREADSHEET_SUFFIXES or magic in _SPREADSHEET_MAGIC
     # A spreadsheet arrives as many small Python objects, none in a reference cycle:
     # the cyclic garbage collector would only walk them again and again.
     with _gc_paused() if spreadsheet else contextlib.nullcontext():
         if spreadsheet:
-            table = read_spreadsheet(data, path, max_problems=max_problems)
+            table = read_spreadsheet(file, max_problems=max_problems)
         else:
-            table = read_csv(data if data is not None else path.read_bytes())
+            table = read_csv(file.read_bytes() if isinstance(file, Path) else file)
         if table.fatal:
             return ParseResult(
                 frame=None, problems=table.fatal[:max_problems], problem_count=len(table.fatal), encoding=table.encoding

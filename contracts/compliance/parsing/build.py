@@ -6,6 +6,7 @@ row that repeats it. Problems are listed by row, then by column position.
 """
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -138,11 +139,13 @@ def _cell_problem(table, mapping, row, position, code, row_numbers, same_key) ->
     if code == DUPLICATE:
         period_raw = table.written(mapping[C.PERIOD], row)
         return problem(int(row_numbers[row]), header, f"{value} {period_raw}", DUPLICATE_ROW, rows=same_key(row))
-    return problem(int(row_numbers[row]), header, value, CELL_CODES[code])
+    reason = CELL_CODES[code]
+    assert reason is not None  # code 0 is a fine cell, never listed as a problem
+    return problem(int(row_numbers[row]), header, value, reason)
 
 
 def _frame(converted: dict[str, Converted], keep: np.ndarray | None) -> pd.DataFrame:
-    data: dict[str, object] = {}
+    data: dict[str, Any] = {}  # column name -> ndarray or pandas extension array
     for spec in C.FIELDS:
         result = converted.get(spec.name)
         if result is None:

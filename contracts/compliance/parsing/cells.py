@@ -1,6 +1,7 @@
 """A converted column: typed values, which cells are blank, and a problem code per cell."""
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -8,7 +9,7 @@ import pyarrow as pa
 
 @dataclass
 class Converted:
-    values: object  # np.ndarray, or pa.ChunkedArray for text
+    values: Any  # np.ndarray, or pa.ChunkedArray for text (pyarrow has no types: the union would be Any)
     null: np.ndarray
     code: np.ndarray  # int8, 0 where fine
 

@@ -59,7 +59,7 @@ def problem(row: int | None, column: str, value: object, code: str, **params: ob
 
 def problem_reason(problem: dict) -> str:
     """The reason of a stored problem in the active language."""
-    template = REASONS.get(problem.get("code"))
+    template = REASONS.get(problem.get("code", ""))
     if template is None:
         return problem.get("reason", "")
     params = problem.get("params") or {}

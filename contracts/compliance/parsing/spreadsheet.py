@@ -29,16 +29,16 @@ class _Unreadable(Exception):
     pass
 
 
-def read_spreadsheet(data: bytes | None, path: Path | None, *, max_problems: int) -> Table:
-    """The first sheet of a workbook given as a path or as its content; the header is its first non-empty row."""
-    zipped = (data[:4] if data is not None else _magic(path)) == _ZIP
+def read_spreadsheet(source: bytes | Path, *, max_problems: int) -> Table:
+    """The first sheet of a workbook given as its content or a path; the header is its first non-empty row."""
+    zipped = (_magic(source) if isinstance(source, Path) else source[:4]) == _ZIP
     try:
         if zipped:
             try:
-                return _read(lambda sheet: _read_slices(data if data is not None else path, sheet), max_problems)
+                return _read(lambda sheet: _read_slices(source, sheet), max_problems)
             except NotSliceable:
                 pass  # read whole below
-        return _read(lambda sheet: _read_whole(data, path, sheet), max_problems)
+        return _read(lambda sheet: _read_whole(source, sheet), max_problems)
     except _Unreadable:
         return Table(encoding="spreadsheet", fatal=[problem(None, "", "", UNREADABLE_FILE)])
 
@@ -56,11 +56,14 @@ def _read(read_rows, max_problems: int) -> Table:
     return table
 
 
-def _read_whole(data: bytes | None, path: Path | None, sheet: "_Sheet") -> None:
+def _read_whole(source: bytes | Path, sheet: "_Sheet") -> None:
     from python_calamine import CalamineWorkbook
 
     try:
-        workbook = CalamineWorkbook.from_path(str(path)) if path else CalamineWorkbook.from_filelike(io.BytesIO(data))
+        if isinstance(source, Path):
+            workbook = CalamineWorkbook.from_path(str(source))
+        else:
+            workbook = CalamineWorkbook.from_filelike(io.BytesIO(source))
         loaded = workbook.get_sheet_by_index(0)
     except Exception as error:  # calamine raises several error types for a damaged file
         raise _Unreadable from error

@@ -41,6 +41,7 @@ def payroll_import_upload(*, user, enterprise: Enterprise, upload: UploadedFile)
         roles=PAYROLL_ROLES,
         message=_("Only union leaders, negotiators and administrators of this enterprise may upload payroll."),
     )
+    assert upload.size is not None and upload.name is not None  # an uploaded file has both
     limit = settings.PAYROLL_MAX_UPLOAD_BYTES
     if upload.size > limit:
         raise PayrollFileTooLarge(
@@ -82,7 +83,7 @@ def payroll_import_process(*, payroll_id: int) -> PayrollImport | None:
     _set_progress(payroll_id, 60)
     target = Path(settings.MEDIA_ROOT) / "payroll" / "columnar" / f"{payroll.pk}.parquet"
     checked = {}
-    if result.accepted:
+    if result.frame is not None:  # accepted
         # The columnar copy is written on a thread (Arrow releases the GIL) while the rows, still
         # in memory, are checked against the contracts in effect; nothing is stored before both end.
         with ThreadPoolExecutor(max_workers=1) as pool:

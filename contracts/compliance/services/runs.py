@@ -111,6 +111,8 @@ def compliance_check(*, contract: Contract, payroll: pd.DataFrame | None = None,
     terms = _contract_terms(contract)
     wanted = columns_needed(term["kind"] for _, term in terms.values())
     if payroll is None:
+        if path is None:
+            raise TypeError("compliance_check() needs the payroll frame or its path")
         payroll = payroll_frame_read(path, columns=[name for name in payroll_frame_columns(path) if name in wanted])
     else:
         payroll = payroll[[name for name in payroll.columns if name in wanted]]
@@ -250,7 +252,8 @@ def _store_findings(run: ComplianceRun, findings: pd.DataFrame, breach_ids: dict
     )
     meta = Finding._meta
     names = ["run", "breach", "employee_id", "period", "expected", "actual", "shortfall"]
-    columns = ", ".join(connection.ops.quote_name(meta.get_field(name).column) for name in names)
+    concrete = {field.name: field for field in meta.concrete_fields}  # every name is a column of the table
+    columns = ", ".join(connection.ops.quote_name(concrete[name].column) for name in names)
     sql = f"INSERT INTO {connection.ops.quote_name(meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * 7)})"  # noqa: S608 (identifiers from the model, quoted)
     with connection.cursor() as cursor:
         while batch := list(itertools.islice(rows, FINDINGS_BATCH)):

@@ -38,7 +38,8 @@ def check(payroll: pd.DataFrame, params: dict[str, Any], *, context: CheckContex
         param_decimal(params, "rest_day", pack.overtime_premium_rest_day),
         param_decimal(params, "holiday", pack.overtime_premium_holiday),
     ]
-    places = max(max(0, -rate.as_tuple().exponent) for rate in rates)
+    # A finite Decimal's exponent is an int ('n', 'N', 'F' mark NaN and infinity).
+    places = max([0, *(-exp for rate in rates if isinstance(exp := rate.as_tuple().exponent, int))])
     scaled_rates = [int(rate.scaleb(places)) for rate in rates]
     splits = [name for name in P.OT_SPLIT_COLUMNS if name in payroll]
     if splits:

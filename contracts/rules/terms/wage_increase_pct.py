@@ -76,8 +76,8 @@ def check(payroll: pd.DataFrame, params: dict[str, Any], *, context: CheckContex
             found.append((label, expected, actual, expected - actual))
     if not found:
         return empty_findings()
-    labels, expected, actual, shortfall = zip(*found, strict=True)
-    return findings_frame([P.ENTERPRISE] * len(found), labels, expected, actual, shortfall, P.UNIT_FEN)
+    labels, expected_all, actual_all, shortfall = zip(*found, strict=True)
+    return findings_frame([P.ENTERPRISE] * len(found), labels, expected_all, actual_all, shortfall, P.UNIT_FEN)
 
 
 def _by_year(params: dict[str, Any]) -> bool:
