@@ -1,4 +1,5 @@
-"""Shared fixtures: API clients acting as users with roles, and a ready negotiation."""
+"""Shared fixtures: API clients acting as users with roles, a ready negotiation, a fresh media
+folder, and a real SMTP server with the outbox sent the way the worker sends it."""
 
 import datetime as dt
 
@@ -10,6 +11,8 @@ from bargaining.models import NegotiationStatus, Side
 from bargaining.services.negotiations import negotiation_request, negotiation_respond
 from bargaining.services.sessions import session_create, session_sign
 from contracts.enterprises.models import Role
+from notifications.models import Delivery, DeliveryStatus
+from notifications.services import TemporarySendError, delivery_send
 from tests.factories import (
     EnterpriseFactory,
     MembershipFactory,
@@ -18,6 +21,7 @@ from tests.factories import (
     UserFactory,
     staff_side,
 )
+from tests.smtp import SMTPServer
 
 
 @pytest.fixture
@@ -145,6 +149,56 @@ def sign_both(union_user, employer_user):
         return session
 
     return sign
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    """Stored files (uploads, columnar copies, documents) go to a fresh folder, so a test can see
+    exactly what was stored; no PDF is made unless a test asks for one (LibreOffice is slow)."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.DOCUMENTS_PDF = False
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def smtp_server():
+    server = SMTPServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def smtp_backend(settings, smtp_server):
+    """Django's test setup swaps in the in-memory mail backend; these tests switch the
+    SMTP backend back on, pointed at the test server."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = smtp_server.port
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_USE_SSL = False
+    return smtp_server
+
+
+@pytest.fixture
+def send_outbox():
+    """Send every pending delivery once, in this process, as ``notifications.send_delivery``
+    would; returns the deliveries' statuses."""
+
+    def send() -> list[str]:
+        statuses = []
+        pending = Delivery.objects.filter(status=DeliveryStatus.PENDING).order_by("pk")
+        for delivery_id in pending.values_list("pk", flat=True):
+            try:
+                delivery = delivery_send(delivery_id=delivery_id)
+            except TemporarySendError:
+                statuses.append(DeliveryStatus.PENDING)
+            else:
+                statuses.append(delivery.status if delivery else None)
+        return statuses
+
+    return send
 
 
 @pytest.fixture(autouse=True)

@@ -1,13 +1,11 @@
 """Costing: each side's latest positions priced on a payroll import's latest month."""
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 from bargaining.models import Side
 from bargaining.services.proposals import proposal_create
-from contracts.compliance.services.imports import payroll_import_process, payroll_import_upload
 from contracts.enterprises.models import Role
-from tests.factories import EnterpriseFactory
+from tests.factories import EnterpriseFactory, payroll_import, payroll_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -25,12 +23,7 @@ E3,2026-10,3500
 @pytest.fixture
 def payroll(enterprise, make_member):
     leader = make_member(enterprise, Role.UNION_LEADER)
-    upload = payroll_import_upload(
-        user=leader,
-        enterprise=enterprise,
-        upload=SimpleUploadedFile("payroll.csv", PAYROLL.encode(), content_type="text/csv"),
-    )
-    return payroll_import_process(payroll_id=upload.pk)
+    return payroll_import(leader, enterprise, PAYROLL.encode())
 
 
 def propose(user, negotiation, session, side, kind, params):
@@ -111,9 +104,7 @@ def test_costing_lists_an_unpriced_term_without_a_cost(
 def test_costing_against_another_enterprises_payroll_is_404(negotiation_in_rounds, union_user, client_for, make_member):
     other = EnterpriseFactory()
     leader = make_member(other, Role.UNION_LEADER)
-    foreign = payroll_import_upload(
-        user=leader, enterprise=other, upload=SimpleUploadedFile("p.csv", PAYROLL.encode(), content_type="text/csv")
-    )
+    foreign = payroll_upload(leader, other, PAYROLL.encode(), name="p.csv")
 
     response = client_for(union_user).get(url(negotiation_in_rounds, foreign.pk))
 
@@ -122,11 +113,7 @@ def test_costing_against_another_enterprises_payroll_is_404(negotiation_in_round
 
 def test_costing_needs_an_accepted_import(negotiation_in_rounds, enterprise, union_user, make_member, client_for):
     leader = make_member(enterprise, Role.UNION_LEADER)
-    pending = payroll_import_upload(
-        user=leader,
-        enterprise=enterprise,
-        upload=SimpleUploadedFile("p.csv", PAYROLL.encode(), content_type="text/csv"),
-    )
+    pending = payroll_upload(leader, enterprise, PAYROLL.encode(), name="p.csv")
 
     response = client_for(union_user).get(url(negotiation_in_rounds, pending.pk))
 

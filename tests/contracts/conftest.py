@@ -3,29 +3,13 @@
 import dataclasses
 import datetime as dt
 
-import factory
 import pytest
 
 from contracts.enterprises.models import Role
-from contracts.models import CongressMode, Contract, ContractStatus
+from contracts.models import CongressMode
 from contracts.rules.packs import PACKS, CongressMajority
 from contracts.services.congress import congress_session_open
 from contracts.services.lifecycle import contract_create, contract_submit_to_congress
-from tests.factories import EnterpriseFactory
-
-
-class ContractFactory(factory.django.DjangoModelFactory):
-    """A contract row as stored; use ``contract_in_congress`` for one taken through the services."""
-
-    class Meta:
-        model = Contract
-
-    enterprise = factory.SubFactory(EnterpriseFactory)
-    title = factory.Sequence(lambda n: f"Collective contract {n}")
-    kind = "general"
-    status = ContractStatus.DRAFT
-    term_start = dt.date(2026, 7, 1)
-    term_end = dt.date(2029, 6, 30)
 
 
 @pytest.fixture

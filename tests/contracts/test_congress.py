@@ -20,8 +20,7 @@ from contracts.services.congress import (
     congress_session_open,
     congress_tally_record,
 )
-from tests.contracts.conftest import ContractFactory
-from tests.factories import EnterpriseFactory
+from tests.factories import ContractFactory, EnterpriseFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -19,15 +19,7 @@ from contracts.services.lifecycle import clause_add, contract_create
 from contracts.tasks import render_document
 from tests.factories import EnterpriseFactory, NegotiationFactory, SessionFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    """Files go to a fresh folder, and no PDF is made unless a test asks for one (LibreOffice is slow)."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.DOCUMENTS_PDF = False
-    return settings.MEDIA_ROOT
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
 
 def make_contract(enterprise, user, **fields):

@@ -2,7 +2,6 @@
 the API is imported by the worker, which then runs the contract's checks and writes the
 breaches and their alerts to the database."""
 
-import datetime as dt
 import time
 from pathlib import Path
 
@@ -11,10 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from contracts.compliance.models import Breach, BreachStatus, ComplianceRun, ImportStatus, PayrollImport, RunStatus
 from contracts.enterprises.models import Role
-from contracts.models import Contract, ContractStatus
-from contracts.services.lifecycle import contract_create
 from notifications.models import Alert
-from tests.factories import EnterpriseFactory, FederationOfficerFactory
+from tests.factories import EnterpriseFactory, FederationOfficerFactory, contract_in_effect
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -45,27 +42,8 @@ def remove_stored_payrolls(enterprise):
                 stored.delete(save=False)
 
 
-def effective_contract(enterprise, user, *, amount: str) -> Contract:
-    """A 2025 contract with a minimum monthly wage, drafted through the service and set in effect."""
-    contract = contract_create(
-        user=user,
-        enterprise=enterprise,
-        kind="general",
-        title="2025年集体合同",
-        term_start=dt.date(2025, 1, 1),
-        term_end=dt.date(2025, 12, 31),
-        clauses=[
-            {
-                "number": "第五条",
-                "category": "pay",
-                "title": "工资",
-                "text": f"职工月基本工资不低于{amount}元。",
-                "terms": [{"kind": "min_monthly_wage", "params": {"amount": amount}}],
-            }
-        ],
-    )
-    Contract.objects.filter(pk=contract.pk).update(status=ContractStatus.EFFECTIVE, effective_on=contract.term_start)
-    return contract
+# The contracts in effect here set a 4000 CNY monthly minimum.
+MIN_WAGE_4000 = {"kind": "min_monthly_wage", "params": {"amount": "4000"}}
 
 
 def upload(client, enterprise, content: bytes, name: str):
@@ -81,7 +59,7 @@ def test_an_uploaded_payroll_is_imported_checked_and_its_breaches_alerted_by_the
 ):
     # given a contract in effect for 2025 with a 4000 CNY minimum, which A1005 (3900 CNY) falls short of
     # every month of the sample, a union leader and a federation officer to hear of it, and an outsider
-    contract = effective_contract(enterprise, union_user, amount="4000")
+    contract = contract_in_effect(enterprise, union_user, title="2025年集体合同", terms=[MIN_WAGE_4000])
     leader = make_member(enterprise, Role.UNION_LEADER)
     officer = FederationOfficerFactory(federation=enterprise.federation).user
     outsider = make_member(EnterpriseFactory(), Role.UNION_LEADER)
@@ -150,7 +128,7 @@ def test_a_rejected_upload_is_reported_by_the_worker_and_checks_nothing(
     celery_worker, remove_stored_payrolls, enterprise, union_user, make_member, client_for
 ):
     # given a contract in effect and a union leader
-    effective_contract(enterprise, union_user, amount="4000")
+    contract_in_effect(enterprise, union_user, title="2025年集体合同", terms=[MIN_WAGE_4000])
     make_member(enterprise, Role.UNION_LEADER)
     content = "工号,月份,基本工资\nA1,2025-03,-3000\nA2,2025-03,3000\n".encode("gb18030")
 

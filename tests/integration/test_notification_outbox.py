@@ -15,7 +15,7 @@ from notifications.models import Delivery, DeliveryStatus, Level, Mode, Preferen
 from notifications.services import alert_raise
 from notifications.tasks import send_delivery, send_digests, sweep
 from tests.factories import UserFactory
-from tests.notifications.smtp import WAIT, SMTPServer
+from tests.smtp import WAIT, SMTPServer
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 

@@ -1,52 +1,6 @@
-"""Fixtures for the notifications tests: a real SMTP server, the SMTP backend switched
-back on, and the outbox sent in this process the way the worker sends it."""
-
-import pytest
-
-from notifications.models import Delivery, DeliveryStatus
-from notifications.services import TemporarySendError, delivery_send
-from tests.notifications.smtp import SMTPServer
-
-
-@pytest.fixture
-def smtp_server():
-    server = SMTPServer().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def smtp_backend(settings, smtp_server):
-    """Django's test setup swaps in the in-memory mail backend; these tests switch the
-    SMTP backend back on, pointed at the test server."""
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = smtp_server.port
-    settings.EMAIL_HOST_USER = ""
-    settings.EMAIL_HOST_PASSWORD = ""
-    settings.EMAIL_USE_TLS = False
-    settings.EMAIL_USE_SSL = False
-    return smtp_server
-
-
-@pytest.fixture
-def send_outbox():
-    """Send every pending delivery once, in this process, as ``notifications.send_delivery``
-    would; returns the deliveries' statuses."""
-
-    def send() -> list[str]:
-        statuses = []
-        pending = Delivery.objects.filter(status=DeliveryStatus.PENDING).order_by("pk")
-        for delivery_id in pending.values_list("pk", flat=True):
-            try:
-                delivery = delivery_send(delivery_id=delivery_id)
-            except TemporarySendError:
-                statuses.append(DeliveryStatus.PENDING)
-            else:
-                statuses.append(delivery.status if delivery else None)
-        return statuses
-
-    return send
+"""What the domain hands to ``alert_raise``, for the notifications tests to raise alerts with.
+The SMTP server, the SMTP backend and the outbox sender are in tests/conftest.py: the alert
+tests beside what raises them use them too."""
 
 
 def breach_context(**overrides):

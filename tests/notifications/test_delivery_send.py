@@ -14,7 +14,7 @@ from notifications.signals import alert_delivered
 from notifications.tasks import send_delivery
 from tests.factories import UserFactory
 from tests.notifications.conftest import breach_context
-from tests.notifications.smtp import free_port
+from tests.smtp import free_port
 
 pytestmark = pytest.mark.django_db
 

@@ -13,18 +13,20 @@ from contracts.models import ContractStatus
 from contracts.services.deadline_alerts import contract_deadline_alerts_raise
 from notifications.models import Mode, Preference
 from notifications.services import digests_prepare
-from tests.contracts.conftest import ContractFactory
-from tests.factories import EnterpriseFactory, FederationOfficerFactory, MembershipFactory, NegotiationFactory
-from tests.notifications.test_breach_alerts import check_payroll, effective_contract
+from tests.factories import (
+    ContractFactory,
+    EnterpriseFactory,
+    FederationOfficerFactory,
+    MembershipFactory,
+    NegotiationFactory,
+    contract_in_effect,
+    payroll_check,
+    payroll_csv,
+)
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
 D = dt.date.fromisoformat
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 def staff(enterprise, prefix):
@@ -54,8 +56,8 @@ def everything_about(enterprise, people, name):
     negotiation_request(
         user=people["employer"], negotiation=negotiation, requested_by=Side.EMPLOYER, received_on=D("2026-03-04")
     )
-    effective_contract(enterprise, people["union"])
-    check_payroll(people["union"], enterprise, [("E1", "2025-03", "2500.00")])
+    contract_in_effect(enterprise, people["union"])
+    payroll_check(people["union"], enterprise, payroll_csv(("E1", "2025-03", "2500.00")))
 
 
 def test_users_of_enterprise_a_hear_nothing_about_enterprise_b(smtp_backend, send_outbox, client_for):

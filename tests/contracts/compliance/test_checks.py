@@ -9,6 +9,7 @@ import pytest
 
 from contracts.compliance import columns as C
 from contracts.compliance.checks import CheckContext, breach_summary, months_in_force, run_checks
+from contracts.rules.terms import STATUTORY_LEAVE_TIERS
 from contracts.rules.terms.annual_leave_days import check as annual_leave_days
 from contracts.rules.terms.maternity_leave_days import check as maternity_leave_days
 from contracts.rules.terms.max_overtime_hours_month import check as max_overtime_hours_month
@@ -17,7 +18,6 @@ from contracts.rules.terms.overtime_premium import check as overtime_premium
 from contracts.rules.terms.pay_day import check as pay_day
 from contracts.rules.terms.pay_day import pay_due_date
 from contracts.rules.terms.wage_increase_pct import check as wage_increase_pct
-from contracts.rules.terms import STATUTORY_LEAVE_TIERS
 
 CONTEXT = CheckContext()
 

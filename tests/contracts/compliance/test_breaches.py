@@ -2,92 +2,47 @@
 findings paged, and their life open → acknowledged | disputed → remedied → closed, with who
 moved them and when; a rectification notice is asked for from a breach."""
 
-import datetime as dt
 import io
 
 import docx
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from config.errors import InvalidInput
-from contracts.compliance.models import Breach, BreachStatus, ComplianceRun
+from contracts.compliance.models import Breach, BreachStatus
 from contracts.compliance.services.breaches import breach_transition
-from contracts.compliance.services.imports import payroll_import_process, payroll_import_upload
-from contracts.compliance.services.runs import compliance_run_execute
 from contracts.enterprises.models import Role
-from contracts.models import Contract, ContractStatus, Document
+from contracts.models import Document
 from contracts.services.documents import document_render
-from contracts.services.lifecycle import contract_create
-from tests.factories import EnterpriseFactory, FederationOfficerFactory, MembershipFactory
+from tests.factories import (
+    MIN_WAGE,
+    EnterpriseFactory,
+    FederationOfficerFactory,
+    MembershipFactory,
+    contract_in_effect,
+    payroll_check,
+    payroll_csv,
+)
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
 URL = "/api/v1/breaches/"
 
 
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    """Files go to a fresh folder; no PDF is made (LibreOffice is slow and not what is tested here)."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.DOCUMENTS_PDF = False
-    return settings.MEDIA_ROOT
-
-
-def payroll_csv(*rows) -> bytes:
-    return "\n".join(["employee_id,period,base_wage", *(",".join(map(str, row)) for row in rows), ""]).encode()
-
-
-def make_contract(enterprise, user, *, title="Collective contract", terms=None) -> Contract:
-    """A contract drafted through the service, then set in effect as the lifecycle would leave it."""
-    contract = contract_create(
-        user=user,
-        enterprise=enterprise,
-        kind="general",
-        title=title,
-        term_start=dt.date(2025, 1, 1),
-        term_end=dt.date(2025, 12, 31),
-        clauses=[
-            {
-                "number": "5",
-                "category": "pay",
-                "title": "Wages",
-                "text": "No monthly base wage below 3000 CNY; at most 36 hours of overtime a month.",
-                "terms": terms
-                or [
-                    {"kind": "min_monthly_wage", "params": {"amount": "3000"}},
-                    {"kind": "max_overtime_hours_month", "params": {"hours": "36"}},
-                ],
-            }
-        ],
-    )
-    Contract.objects.filter(pk=contract.pk).update(status=ContractStatus.EFFECTIVE, effective_on=contract.term_start)
-    contract.refresh_from_db()
-    return contract
-
-
-def check(user, enterprise, content: bytes) -> list[ComplianceRun]:
-    """Import ``content`` and run the checks it starts, through the services the tasks call."""
-    payroll = payroll_import_upload(
-        user=user, enterprise=enterprise, upload=SimpleUploadedFile("payroll.csv", content, content_type="text/csv")
-    )
-    payroll_import_process(payroll_id=payroll.pk)
-    runs = list(ComplianceRun.objects.filter(payroll_import=payroll))
-    for run in runs:
-        compliance_run_execute(run_id=run.pk)
-    return runs
+# The contracts in effect here: no monthly base wage below 3000 CNY; at most 36 hours of overtime a month.
+TERMS = [MIN_WAGE, {"kind": "max_overtime_hours_month", "params": {"hours": "36"}}]
 
 
 @pytest.fixture
 def contract(enterprise, union_user):
-    return make_contract(enterprise, union_user)
+    return contract_in_effect(enterprise, union_user, terms=TERMS)
 
 
 @pytest.fixture
 def breach(contract, enterprise, union_user) -> Breach:
     """Two employees under the 3000 CNY minimum in March 2025: short by 0.50 and 100.00 CNY."""
-    check(union_user, enterprise, payroll_csv(("A1", "2025-03", "2999.50"), ("A2", "2025-03", "2900.00")))
+    payroll_check(union_user, enterprise, payroll_csv(("A1", "2025-03", "2999.50"), ("A2", "2025-03", "2900.00")))
     return Breach.objects.get(contract=contract)
 
 
@@ -168,13 +123,15 @@ def test_a_federation_officer_sees_the_breaches_of_the_federations_enterprises(b
 @pytest.fixture
 def two_enterprises_of_breaches(enterprise, union_user, contract):
     """A union negotiator of two enterprises, with breaches of two terms, two contracts and two statuses."""
-    check(union_user, enterprise, payroll_csv(("A1", "2025-03", 2000)))
-    overtime = "\n".join(["employee_id,period,base_wage,overtime_hours", "A1,2025-04,3000,40", ""]).encode()
-    check(union_user, enterprise, overtime)
+    payroll_check(union_user, enterprise, payroll_csv(("A1", "2025-03", 2000)))
+    overtime = payroll_csv(
+        ("A1", "2025-04", 3000, 40), columns=("employee_id", "period", "base_wage", "overtime_hours")
+    )
+    payroll_check(union_user, enterprise, overtime)
     other = EnterpriseFactory()
     MembershipFactory(user=union_user, enterprise=other, role=Role.UNION_NEGOTIATOR)
-    other_contract = make_contract(other, union_user, title="Other enterprise's contract")
-    check(union_user, other, payroll_csv(("B1", "2025-05", 2500)))
+    other_contract = contract_in_effect(other, union_user, title="Other enterprise's contract", terms=TERMS)
+    payroll_check(union_user, other, payroll_csv(("B1", "2025-05", 2500)))
     Breach.objects.filter(period="2025-05").update(status=BreachStatus.ACKNOWLEDGED)
     by = {breach.period: breach.pk for breach in Breach.objects.all()}
     return {"other": other, "other_contract": other_contract, "by_period": by}
@@ -206,7 +163,7 @@ def test_breaches_are_filtered_by_enterprise_contract_status_and_term(
 
 
 def test_findings_of_a_breach_are_paged_worst_first(contract, enterprise, union_user, client_for):
-    check(union_user, enterprise, payroll_csv(*[(f"A{n}", "2025-03", 2990 - n) for n in range(1, 6)]))
+    payroll_check(union_user, enterprise, payroll_csv(*[(f"A{n}", "2025-03", 2990 - n) for n in range(1, 6)]))
     breach = Breach.objects.get()
     client = client_for(union_user)
 
@@ -452,7 +409,7 @@ def test_a_rectification_notice_asked_for_after_the_breach_grew_states_the_curre
     first = client.post(f"{URL}{breach.pk}/rectification-notice/", {"language": "en"}, format="json").json()
     document_render(document_id=first["id"])
     # and a corrected March payroll that shows a third employee short as well
-    check(
+    payroll_check(
         union_user,
         enterprise,
         payroll_csv(("A1", "2025-03", "2999.50"), ("A2", "2025-03", "2900.00"), ("A3", "2025-03", "2000.00")),
@@ -484,9 +441,9 @@ def test_breach_list_reads_a_bounded_number_of_queries(
     contract, enterprise, union_user, client_for, django_assert_max_num_queries
 ):
     client = client_for(union_user)
-    check(union_user, enterprise, payroll_csv(("A1", "2025-01", 2000), ("A1", "2025-02", 2000)))
+    payroll_check(union_user, enterprise, payroll_csv(("A1", "2025-01", 2000), ("A1", "2025-02", 2000)))
     with_two = count_queries(client, URL, rows=2)
-    check(union_user, enterprise, payroll_csv(*[("A1", f"2025-{m:02d}", 2000) for m in range(3, 11)]))
+    payroll_check(union_user, enterprise, payroll_csv(*[("A1", f"2025-{m:02d}", 2000) for m in range(3, 11)]))
 
     with django_assert_max_num_queries(with_two):
         response = client.get(URL)
@@ -498,7 +455,7 @@ def test_findings_list_reads_a_bounded_number_of_queries(
     contract, enterprise, union_user, client_for, django_assert_max_num_queries
 ):
     client = client_for(union_user)
-    check(
+    payroll_check(
         union_user,
         enterprise,
         payroll_csv(

@@ -7,7 +7,6 @@ in the run's transaction."""
 import datetime as dt
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -25,44 +24,20 @@ from contracts.compliance.services import runs as compliance_services
 from contracts.compliance.services.runs import compliance_run_execute
 from contracts.compliance.tasks import import_payroll, run_compliance, sweep_pending
 from contracts.enterprises.models import Role
-from contracts.models import Contract, ContractStatus
-from contracts.services.lifecycle import contract_create
+from contracts.models import ContractStatus
 from notifications.models import Alert
-from tests.factories import EnterpriseFactory, FederationOfficerFactory, MembershipFactory
+from tests.factories import (
+    MIN_WAGE,
+    EnterpriseFactory,
+    FederationOfficerFactory,
+    MembershipFactory,
+    contract_in_effect,
+    payroll_csv,
+)
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
-IMPORTS = "/api/v1/payroll-imports/"
 RUNS = "/api/v1/compliance-runs/"
-MIN_WAGE = {"kind": "min_monthly_wage", "params": {"amount": "3000"}}
-YEAR_2025 = (dt.date(2025, 1, 1), dt.date(2025, 12, 31))
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.DOCUMENTS_PDF = False
-    return settings.MEDIA_ROOT
-
-
-def payroll_csv(*rows, columns=("employee_id", "period", "base_wage")) -> bytes:
-    return "\n".join([",".join(columns), *(",".join(str(cell) for cell in row) for row in rows), ""]).encode()
-
-
-def make_contract(enterprise, user, *, terms=(MIN_WAGE,), term=YEAR_2025, status=ContractStatus.EFFECTIVE):
-    """A contract drafted through the service, then set in effect as the lifecycle would leave it."""
-    contract = contract_create(
-        user=user,
-        enterprise=enterprise,
-        kind="general",
-        title="Collective contract",
-        term_start=term[0],
-        term_end=term[1],
-        clauses=[{"number": "5", "category": "pay", "title": "Wages", "text": "Wages.", "terms": list(terms)}],
-    )
-    Contract.objects.filter(pk=contract.pk).update(status=status, effective_on=term[0])
-    contract.refresh_from_db()
-    return contract
 
 
 def task_calls(callbacks) -> list[tuple[str, tuple]]:
@@ -76,25 +51,12 @@ def task_calls(callbacks) -> list[tuple[str, tuple]]:
 
 
 @pytest.fixture
-def client(union_user, client_for):
-    return client_for(union_user)
-
-
-@pytest.fixture
-def imported(client, enterprise, django_capture_on_commit_callbacks):
+def imported(upload, django_capture_on_commit_callbacks):
     """Upload ``content`` through the API and run the import task queued on commit, as the worker
     would; returns the import and the tasks its processing queued."""
 
     def do(content: bytes, *, to=None, as_client=None):
-        with django_capture_on_commit_callbacks(execute=False) as uploaded:
-            response = (as_client or client).post(
-                IMPORTS,
-                {
-                    "enterprise": (to or enterprise).pk,
-                    "file": SimpleUploadedFile("payroll.csv", content, content_type="text/csv"),
-                },
-                format="multipart",
-            )
+        response, uploaded = upload(content, to=to, as_client=as_client)
         assert response.status_code == 202, response.json()
         [upload_task] = uploaded
         with django_capture_on_commit_callbacks(execute=False) as queued:
@@ -148,7 +110,7 @@ def finding_rows(run):
 def test_an_accepted_import_runs_the_checks_of_the_contract_in_effect_and_queues_the_run_on_commit(
     imported, enterprise, union_user
 ):
-    contract = make_contract(enterprise, union_user)
+    contract = contract_in_effect(enterprise, union_user)
 
     payroll, queued = imported(payroll_csv(("A1", "2025-03", 3500)))
 
@@ -171,7 +133,7 @@ def test_the_automatic_run_starts_only_for_months_the_contract_term_touches(
     period, started, imported, enterprise, union_user
 ):
     # given a contract in effect from 15 March 2025 to 14 March 2026
-    make_contract(enterprise, union_user, term=(dt.date(2025, 3, 15), dt.date(2026, 3, 14)))
+    contract_in_effect(enterprise, union_user, term_start=dt.date(2025, 3, 15), term_end=dt.date(2026, 3, 14))
 
     _, queued = imported(payroll_csv(("A1", period, 3500)))
 
@@ -181,7 +143,7 @@ def test_the_automatic_run_starts_only_for_months_the_contract_term_touches(
 
 @pytest.mark.parametrize("status", [ContractStatus.DRAFT, ContractStatus.FILED])
 def test_a_contract_not_yet_in_effect_gets_no_automatic_run(status, imported, enterprise, union_user):
-    make_contract(enterprise, union_user, status=status)
+    contract_in_effect(enterprise, union_user, status=status)
 
     _, queued = imported(payroll_csv(("A1", "2025-03", 2000)))
 
@@ -190,7 +152,7 @@ def test_a_contract_not_yet_in_effect_gets_no_automatic_run(status, imported, en
 
 
 def test_an_expired_contract_is_still_checked_for_the_months_it_was_in_force(imported, enterprise, union_user):
-    make_contract(enterprise, union_user, status=ContractStatus.EXPIRED)
+    contract_in_effect(enterprise, union_user, status=ContractStatus.EXPIRED)
 
     _, queued = imported(payroll_csv(("A1", "2025-03", 2000)))
 
@@ -198,8 +160,10 @@ def test_an_expired_contract_is_still_checked_for_the_months_it_was_in_force(imp
 
 
 def test_each_contract_in_effect_gets_its_own_run(imported, enterprise, union_user):
-    general = make_contract(enterprise, union_user)
-    wages = make_contract(enterprise, union_user, terms=[{"kind": "min_monthly_wage", "params": {"amount": "4000"}}])
+    general = contract_in_effect(enterprise, union_user)
+    wages = contract_in_effect(
+        enterprise, union_user, terms=[{"kind": "min_monthly_wage", "params": {"amount": "4000"}}]
+    )
 
     _, queued = imported(payroll_csv(("A1", "2025-03", 3500)))
 
@@ -210,7 +174,7 @@ def test_each_contract_in_effect_gets_its_own_run(imported, enterprise, union_us
 def test_an_import_of_another_enterprise_starts_no_run_of_this_contract(
     imported, enterprise, union_user, make_member, client_for
 ):
-    make_contract(enterprise, union_user)
+    contract_in_effect(enterprise, union_user)
     other = EnterpriseFactory()
     stranger = make_member(other, Role.UNION_LEADER)
 
@@ -221,7 +185,7 @@ def test_an_import_of_another_enterprise_starts_no_run_of_this_contract(
 
 
 def test_a_run_checks_only_the_months_the_contract_is_in_force(checked, enterprise, union_user):
-    contract = make_contract(enterprise, union_user, term=(dt.date(2025, 7, 1), dt.date(2026, 6, 30)))
+    contract = contract_in_effect(enterprise, union_user, term_start=dt.date(2025, 7, 1), term_end=dt.date(2026, 6, 30))
 
     checked(payroll_csv(("A1", "2025-06", 2000), ("A1", "2025-07", 2000)))
 
@@ -233,7 +197,7 @@ def test_a_run_checks_only_the_months_the_contract_is_in_force(checked, enterpri
 
 def test_a_breach_sums_the_shortfalls_of_its_employees_in_fen(checked, enterprise, union_user):
     # given a 3000 CNY minimum, one employee short by 100.00 CNY and one by 0.50 CNY, one exactly at it
-    contract = make_contract(enterprise, union_user)
+    contract = contract_in_effect(enterprise, union_user)
 
     run = checked(payroll_csv(("A1", "2025-03", "2999.50"), ("A2", "2025-03", "2900.00"), ("A3", "2025-03", 3000)))
 
@@ -258,7 +222,7 @@ def test_a_breach_sums_the_shortfalls_of_its_employees_in_fen(checked, enterpris
 
 
 def test_one_breach_per_term_and_period(checked, enterprise, union_user):
-    contract = make_contract(
+    contract = contract_in_effect(
         enterprise,
         union_user,
         terms=[MIN_WAGE, {"kind": "max_overtime_hours_month", "params": {"hours": "36"}}],
@@ -285,7 +249,7 @@ def test_one_breach_per_term_and_period(checked, enterprise, union_user):
 
 
 def test_a_clean_payroll_gives_a_done_run_and_no_breach(checked, enterprise, union_user):
-    make_contract(enterprise, union_user)
+    contract_in_effect(enterprise, union_user)
 
     run = checked(payroll_csv(("A1", "2025-03", 3000)))
 
@@ -294,7 +258,7 @@ def test_a_clean_payroll_gives_a_done_run_and_no_breach(checked, enterprise, uni
 
 
 def test_executing_the_same_run_twice_changes_nothing(checked, enterprise, union_user, leaders):
-    contract = make_contract(enterprise, union_user)
+    contract = contract_in_effect(enterprise, union_user)
     run = checked(payroll_csv(("A1", "2025-03", 2000), ("A2", "2025-04", 2500)))
     breaches, findings, alerts = breach_rows(contract), finding_rows(run), Alert.objects.count()
 
@@ -309,7 +273,7 @@ def test_executing_the_same_run_twice_changes_nothing(checked, enterprise, union
 def test_asking_for_a_finished_run_again_re_runs_it_without_duplicates_or_new_alerts(
     checked, client, enterprise, union_user, leaders, django_capture_on_commit_callbacks
 ):
-    contract = make_contract(enterprise, union_user)
+    contract = contract_in_effect(enterprise, union_user)
     run = checked(payroll_csv(("A1", "2025-03", 2000), ("A2", "2025-03", 2500), ("A1", "2025-04", 2999)))
     breaches, findings, alerts = breach_rows(contract), finding_rows(run), sorted(Alert.objects.values_list("pk"))
 
@@ -328,7 +292,7 @@ def test_asking_for_a_finished_run_again_re_runs_it_without_duplicates_or_new_al
 
 
 def test_the_run_task_of_a_finished_run_leaves_it_alone(checked, enterprise, union_user):
-    make_contract(enterprise, union_user)
+    contract_in_effect(enterprise, union_user)
     run = checked(payroll_csv(("A1", "2025-03", 2000)))
 
     assert run_compliance.run(run.pk) == RunStatus.DONE
@@ -340,7 +304,7 @@ def test_the_run_task_of_a_finished_run_leaves_it_alone(checked, enterprise, uni
 
 
 def test_a_later_clean_import_of_the_same_period_marks_the_breach_remedied(checked, enterprise, union_user, leaders):
-    contract = make_contract(enterprise, union_user)
+    contract = contract_in_effect(enterprise, union_user)
     first = checked(payroll_csv(("A1", "2025-03", 2000)))
     breach = Breach.objects.get()
     alerts = Alert.objects.count()
@@ -360,7 +324,7 @@ def test_a_later_clean_import_of_the_same_period_marks_the_breach_remedied(check
 
 
 def test_a_later_import_of_another_period_leaves_the_breach_open(checked, enterprise, union_user):
-    make_contract(enterprise, union_user)
+    contract_in_effect(enterprise, union_user)
     checked(payroll_csv(("A1", "2025-03", 2000)))
 
     checked(payroll_csv(("A1", "2025-04", 3000)))
@@ -370,7 +334,7 @@ def test_a_later_import_of_another_period_leaves_the_breach_open(checked, enterp
 
 @pytest.mark.parametrize("status", [BreachStatus.ACKNOWLEDGED, BreachStatus.DISPUTED])
 def test_a_later_clean_import_remedies_an_acknowledged_or_disputed_breach(status, checked, enterprise, union_user):
-    make_contract(enterprise, union_user)
+    contract_in_effect(enterprise, union_user)
     checked(payroll_csv(("A1", "2025-03", 2000)))
     Breach.objects.update(status=status)
 
@@ -380,7 +344,7 @@ def test_a_later_clean_import_remedies_an_acknowledged_or_disputed_breach(status
 
 
 def test_a_closed_breach_is_left_closed_by_a_clean_import(checked, enterprise, union_user):
-    make_contract(enterprise, union_user)
+    contract_in_effect(enterprise, union_user)
     checked(payroll_csv(("A1", "2025-03", 2000)))
     Breach.objects.update(status=BreachStatus.CLOSED)
 
@@ -392,7 +356,7 @@ def test_a_closed_breach_is_left_closed_by_a_clean_import(checked, enterprise, u
 def test_a_breach_found_again_after_being_remedied_re_opens_and_is_alerted_again(
     checked, enterprise, union_user, leaders
 ):
-    make_contract(enterprise, union_user)
+    contract_in_effect(enterprise, union_user)
     checked(payroll_csv(("A1", "2025-03", 2000)))
     checked(payroll_csv(("A1", "2025-03", 3000)))
     breach = Breach.objects.get()
@@ -414,7 +378,7 @@ def test_a_breach_found_again_after_being_remedied_re_opens_and_is_alerted_again
 
 def test_a_yearly_breach_is_not_remedied_by_an_import_that_cannot_check_the_year(checked, enterprise, union_user):
     # given leave not taken in 2025 by an employee with 8 years of service (5 days due)
-    make_contract(enterprise, union_user, terms=[MIN_WAGE, {"kind": "annual_leave_days", "params": {}}])
+    contract_in_effect(enterprise, union_user, terms=[MIN_WAGE, {"kind": "annual_leave_days", "params": {}}])
     columns = ("employee_id", "period", "base_wage", "hire_date", "leave_days_taken")
     checked(payroll_csv(*[("A1", f"2025-{m:02d}", 3000, "2016-03-05", 0) for m in range(1, 13)], columns=columns))
     breach = Breach.objects.get(term_kind="annual_leave_days")
@@ -430,7 +394,7 @@ def test_a_yearly_breach_is_not_remedied_by_an_import_that_cannot_check_the_year
 
 def test_a_breach_is_not_remedied_by_an_import_without_the_column_its_check_needs(checked, enterprise, union_user):
     # given wages for March 2025 paid on 20 April, after the agreed 15th
-    make_contract(enterprise, union_user, terms=[MIN_WAGE, {"kind": "pay_day", "params": {"day": 15}}])
+    contract_in_effect(enterprise, union_user, terms=[MIN_WAGE, {"kind": "pay_day", "params": {"day": 15}}])
     checked(
         payroll_csv(("A1", "2025-03", 3000, "2025-04-20"), columns=("employee_id", "period", "base_wage", "pay_date"))
     )
@@ -450,7 +414,7 @@ def test_a_breach_is_not_remedied_by_an_import_without_the_column_its_check_need
 def test_each_new_breach_alerts_every_union_leader_and_federation_officer_once(
     checked, enterprise, union_user, employer_user, leaders, make_member
 ):
-    contract = make_contract(enterprise, union_user)
+    contract = contract_in_effect(enterprise, union_user)
     other = EnterpriseFactory()
     outsiders = [
         make_member(other, Role.UNION_LEADER),
@@ -476,7 +440,7 @@ def test_each_new_breach_alerts_every_union_leader_and_federation_officer_once(
 
 
 def test_a_breach_still_found_by_a_later_import_raises_no_new_alert(checked, enterprise, union_user, leaders):
-    make_contract(enterprise, union_user)
+    contract_in_effect(enterprise, union_user)
     checked(payroll_csv(("A1", "2025-03", 2000)))
 
     checked(payroll_csv(("A1", "2025-03", 2100), ("A2", "2025-03", 2200)))
@@ -490,7 +454,7 @@ def test_an_alert_that_cannot_be_written_leaves_no_breach_behind(
     checked, imported, enterprise, union_user, leaders, monkeypatch
 ):
     # given alerts that fail to be written
-    make_contract(enterprise, union_user)
+    contract_in_effect(enterprise, union_user)
 
     def fail(**kwargs):
         raise RuntimeError("outbox unavailable")
@@ -518,7 +482,7 @@ def test_posting_a_run_answers_202_and_queues_it_once_on_commit(
     imported, client, enterprise, union_user, django_capture_on_commit_callbacks
 ):
     payroll, _ = imported(payroll_csv(("A1", "2025-03", 2000)))  # no contract yet: no automatic run
-    contract = make_contract(enterprise, union_user)
+    contract = contract_in_effect(enterprise, union_user)
 
     with django_capture_on_commit_callbacks(execute=False) as queued:
         response = client.post(RUNS, {"contract": contract.pk, "payroll_import": payroll.pk})
@@ -539,7 +503,7 @@ def test_posting_a_run_answers_202_and_queues_it_once_on_commit(
 def test_posting_a_run_that_is_still_pending_returns_it_without_queueing_again(
     imported, client, enterprise, union_user, django_capture_on_commit_callbacks
 ):
-    contract = make_contract(enterprise, union_user)
+    contract = contract_in_effect(enterprise, union_user)
     payroll, _ = imported(payroll_csv(("A1", "2025-03", 2000)))
     ComplianceRun.objects.update(status=RunStatus.PENDING)  # as if its worker had not got to it yet
 
@@ -552,7 +516,7 @@ def test_posting_a_run_that_is_still_pending_returns_it_without_queueing_again(
 
 
 def test_the_run_result_lists_its_breaches_with_counts_and_shortfall(checked, client, enterprise, union_user):
-    make_contract(enterprise, union_user)
+    contract_in_effect(enterprise, union_user)
     run = checked(payroll_csv(("A1", "2025-03", "2999.50"), ("A2", "2025-03", 2900), ("A1", "2025-04", 2000)))
 
     response = client.get(f"{RUNS}{run.pk}/")
@@ -570,7 +534,7 @@ def test_the_run_result_lists_its_breaches_with_counts_and_shortfall(checked, cl
 
 
 def test_a_runs_result_keeps_the_figures_it_found_after_a_later_run(checked, client, enterprise, union_user):
-    make_contract(enterprise, union_user)
+    contract_in_effect(enterprise, union_user)
     first = checked(payroll_csv(("A1", "2025-03", 2000)))
 
     checked(payroll_csv(("A1", "2025-03", 2000), ("A2", "2025-03", 2500)))
@@ -581,7 +545,7 @@ def test_a_runs_result_keeps_the_figures_it_found_after_a_later_run(checked, cli
 
 
 def test_posting_a_run_of_a_rejected_import_is_a_409(imported, client, enterprise, union_user):
-    contract = make_contract(enterprise, union_user)
+    contract = contract_in_effect(enterprise, union_user)
     payroll, _ = imported(payroll_csv(("A1", "2025-03", -1)))
     assert payroll.status == ImportStatus.REJECTED
 
@@ -594,7 +558,7 @@ def test_posting_a_run_of_a_rejected_import_is_a_409(imported, client, enterpris
 
 def test_posting_a_run_of_a_draft_contract_is_a_409(imported, client, enterprise, union_user):
     payroll, _ = imported(payroll_csv(("A1", "2025-03", 2000)))
-    contract = make_contract(enterprise, union_user, status=ContractStatus.DRAFT)
+    contract = contract_in_effect(enterprise, union_user, status=ContractStatus.DRAFT)
 
     response = client.post(RUNS, {"contract": contract.pk, "payroll_import": payroll.pk})
 
@@ -608,7 +572,7 @@ def test_posting_a_run_of_a_contract_against_another_enterprises_payroll_is_a_40
     # given a user with roles in two enterprises
     other = EnterpriseFactory()
     MembershipFactory(user=union_user, enterprise=other, role=Role.UNION_NEGOTIATOR)
-    contract = make_contract(enterprise, union_user)
+    contract = contract_in_effect(enterprise, union_user)
     theirs, _ = imported(payroll_csv(("A1", "2025-03", 2000)), to=other)
 
     response = client.post(RUNS, {"contract": contract.pk, "payroll_import": theirs.pk})
@@ -623,7 +587,7 @@ def test_posting_a_run_of_a_contract_the_user_cannot_see_is_a_400_on_the_contrac
 ):
     payroll, _ = imported(payroll_csv(("A1", "2025-03", 2000)))
     other = EnterpriseFactory()
-    theirs = make_contract(other, make_member(other, Role.UNION_LEADER))
+    theirs = contract_in_effect(other, make_member(other, Role.UNION_LEADER))
 
     response = client.post(RUNS, {"contract": theirs.pk, "payroll_import": payroll.pk})
 
@@ -635,7 +599,7 @@ def test_posting_a_run_of_a_contract_the_user_cannot_see_is_a_400_on_the_contrac
 def test_posting_a_run_by_a_read_only_role_is_forbidden(
     read_only, imported, client_for, enterprise, union_user, make_member
 ):
-    contract = make_contract(enterprise, union_user)
+    contract = contract_in_effect(enterprise, union_user)
     payroll, _ = imported(payroll_csv(("A1", "2026-03", 2000)))  # outside the term: no automatic run
     if read_only == "federation_officer":
         user = FederationOfficerFactory(federation=enterprise.federation).user
@@ -652,11 +616,11 @@ def test_posting_a_run_by_a_read_only_role_is_forbidden(
 def test_runs_of_another_enterprise_are_neither_listed_nor_shown(
     checked, client, client_for, enterprise, union_user, make_member
 ):
-    make_contract(enterprise, union_user)
+    contract_in_effect(enterprise, union_user)
     mine = checked(payroll_csv(("A1", "2025-03", 2000)))
     other = EnterpriseFactory()
     stranger = make_member(other, Role.UNION_LEADER)
-    make_contract(other, stranger)
+    contract_in_effect(other, stranger)
     theirs = checked(payroll_csv(("A1", "2025-03", 2000)), to=other, as_client=client_for(stranger))
 
     listed = client.get(RUNS).json()["results"]
@@ -668,7 +632,7 @@ def test_runs_of_another_enterprise_are_neither_listed_nor_shown(
 def test_compliance_run_list_reads_a_bounded_number_of_queries(
     checked, client, enterprise, union_user, django_assert_max_num_queries
 ):
-    make_contract(enterprise, union_user)
+    contract_in_effect(enterprise, union_user)
 
     def add(months):
         for month in months:
@@ -692,7 +656,7 @@ def test_compliance_run_list_reads_a_bounded_number_of_queries(
 def test_the_sweep_requeues_imports_and_runs_left_behind_by_a_lost_worker(
     imported, enterprise, union_user, monkeypatch
 ):
-    make_contract(enterprise, union_user)
+    contract_in_effect(enterprise, union_user)
     stale_import, _ = imported(payroll_csv(("A1", "2025-03", 2000)))  # accepted, its run pending
     stale_run = ComplianceRun.objects.get()
     ComplianceRun.objects.update(status=RunStatus.PENDING)  # as if the worker was lost before it ran

@@ -2,61 +2,15 @@
 alert in its own transaction, the outbox e-mails it (in Chinese), and the breach becomes
 notified once the alert has gone out, at once or in the digest."""
 
-import datetime as dt
-
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 
-from contracts.compliance.models import Breach, BreachStatus, ComplianceRun
-from contracts.compliance.services.imports import payroll_import_process, payroll_import_upload
-from contracts.compliance.services.runs import compliance_run_execute
+from contracts.compliance.models import Breach, BreachStatus
 from contracts.enterprises.models import Role
-from contracts.models import Contract, ContractStatus
-from contracts.services.lifecycle import contract_create
 from notifications.models import Alert, Delivery, Mode, Preference
 from notifications.services import digests_prepare
-from tests.factories import FederationOfficerFactory, MembershipFactory
+from tests.factories import FederationOfficerFactory, MembershipFactory, contract_in_effect, payroll_check, payroll_csv
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-def effective_contract(enterprise, user) -> Contract:
-    """A 2025 contract whose clause 5 sets a 3000 CNY monthly minimum, in effect."""
-    contract = contract_create(
-        user=user,
-        enterprise=enterprise,
-        kind="general",
-        title="Collective contract 2025",
-        term_start=dt.date(2025, 1, 1),
-        term_end=dt.date(2025, 12, 31),
-        clauses=[
-            {
-                "number": "5",
-                "category": "pay",
-                "title": "Wages",
-                "text": "No monthly base wage below 3000 CNY.",
-                "terms": [{"kind": "min_monthly_wage", "params": {"amount": "3000"}}],
-            }
-        ],
-    )
-    Contract.objects.filter(pk=contract.pk).update(status=ContractStatus.EFFECTIVE, effective_on=contract.term_start)
-    return contract
-
-
-def check_payroll(user, enterprise, rows) -> None:
-    """Import a payroll and run the checks it starts, through the services the tasks call."""
-    content = "\n".join(["employee_id,period,base_wage", *(",".join(row) for row in rows), ""]).encode()
-    payroll = payroll_import_upload(
-        user=user, enterprise=enterprise, upload=SimpleUploadedFile("payroll.csv", content, content_type="text/csv")
-    )
-    payroll_import_process(payroll_id=payroll.pk)
-    for run in ComplianceRun.objects.filter(payroll_import=payroll):
-        compliance_run_execute(run_id=run.pk)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
 
 @pytest.fixture
@@ -68,8 +22,8 @@ def leader(enterprise):
 def found(enterprise, union_user, leader):
     """Two employees under the minimum in March 2025: short by 0.50 and 100.00 CNY."""
     FederationOfficerFactory(federation=enterprise.federation, user__email="officer@example.org")
-    effective_contract(enterprise, union_user)
-    check_payroll(union_user, enterprise, [("A1", "2025-03", "2999.50"), ("A2", "2025-03", "2900.00")])
+    contract_in_effect(enterprise, union_user)
+    payroll_check(union_user, enterprise, payroll_csv(("A1", "2025-03", "2999.50"), ("A2", "2025-03", "2900.00")))
     return Breach.objects.get()
 
 
@@ -110,8 +64,8 @@ def test_a_digest_reader_hears_of_the_breach_in_the_digest_and_then_it_is_notifi
     enterprise, union_user, leader, smtp_backend, send_outbox
 ):
     Preference.objects.create(user=leader, mode=Mode.DAILY_DIGEST)
-    effective_contract(enterprise, union_user)
-    check_payroll(union_user, enterprise, [("A1", "2025-03", "2500.00")])
+    contract_in_effect(enterprise, union_user)
+    payroll_check(union_user, enterprise, payroll_csv(("A1", "2025-03", "2500.00")))
     breach = Breach.objects.get()
     assert not Delivery.objects.exists()
 

@@ -12,8 +12,7 @@ from contracts.services.deadline_alerts import contract_deadline_alerts_raise
 from contracts.services.lifecycle import contract_filing_deadline
 from contracts.tasks import deadline_alerts
 from notifications.models import Alert, Level
-from tests.contracts.conftest import ContractFactory
-from tests.factories import EnterpriseFactory, FederationOfficerFactory, MembershipFactory
+from tests.factories import ContractFactory, EnterpriseFactory, FederationOfficerFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
 

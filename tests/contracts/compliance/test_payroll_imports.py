@@ -2,7 +2,6 @@
 queued on commit; the import task accepts a file whole (with a columnar copy) or rejects it
 whole with every problem; processing twice changes nothing."""
 
-import datetime as dt
 import hashlib
 from pathlib import Path
 
@@ -18,11 +17,9 @@ from contracts.compliance.models import ComplianceRun, ImportStatus, PayrollImpo
 from contracts.compliance.storage import payroll_frame_read
 from contracts.compliance.tasks import import_payroll
 from contracts.enterprises.models import Role
-from contracts.models import Contract, ContractStatus
-from contracts.services.lifecycle import contract_create
-from tests.factories import EnterpriseFactory, FederationOfficerFactory
+from tests.factories import EnterpriseFactory, FederationOfficerFactory, contract_in_effect
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
 URL = "/api/v1/payroll-imports/"
 SAMPLE = Path("/work/shared/data/payroll-sample-gb18030.csv")
@@ -33,38 +30,6 @@ CHINESE_CSV = (
     "A1002,李强,2025-03,4300,0,0,2025/4/10\n"
     "A1001,王芳,2025-04,5200,0,0,2025/5/10\n"
 )
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    """Uploads go to a fresh folder, so a test can see exactly what was stored."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.DOCUMENTS_PDF = False
-    return settings.MEDIA_ROOT
-
-
-@pytest.fixture
-def client(union_user, client_for):
-    return client_for(union_user)
-
-
-@pytest.fixture
-def upload(client, enterprise, django_capture_on_commit_callbacks):
-    """Upload ``content`` through the API; returns the response and the tasks queued on commit."""
-
-    def post(content: bytes, *, name: str = "payroll.csv", as_client=None, to=None):
-        with django_capture_on_commit_callbacks(execute=False) as queued:
-            response = (as_client or client).post(
-                URL,
-                {
-                    "enterprise": (to or enterprise).pk,
-                    "file": SimpleUploadedFile(name, content, content_type="text/csv"),
-                },
-                format="multipart",
-            )
-        return response, queued
-
-    return post
 
 
 @pytest.fixture
@@ -102,30 +67,6 @@ def reason(code: str, **params) -> str:
     with translation.override("zh-hans"):
         text = str(parsing.REASONS[code])
     return text % params if params else text
-
-
-def effective_contract(enterprise, user, *, term_start: dt.date, term_end: dt.date) -> Contract:
-    """A contract in effect with a minimum-wage term; status and dates set as the lifecycle would leave them."""
-    contract = contract_create(
-        user=user,
-        enterprise=enterprise,
-        kind="general",
-        title="Collective contract",
-        term_start=term_start,
-        term_end=term_end,
-        clauses=[
-            {
-                "number": "5",
-                "category": "pay",
-                "title": "Wages",
-                "text": "No monthly base wage below 3000 CNY.",
-                "terms": [{"kind": "min_monthly_wage", "params": {"amount": "3000"}}],
-            }
-        ],
-    )
-    Contract.objects.filter(pk=contract.pk).update(status=ContractStatus.EFFECTIVE, effective_on=term_start)
-    contract.refresh_from_db()
-    return contract
 
 
 # --- upload -----------------------------------------------------------------------------------
@@ -389,7 +330,7 @@ def test_a_file_with_several_problems_lists_every_one_in_row_order(upload, proce
 def test_a_rejected_file_of_an_enterprise_with_a_contract_in_effect_starts_no_run(
     upload, process, enterprise, union_user, media_root
 ):
-    effective_contract(enterprise, union_user, term_start=dt.date(2025, 1, 1), term_end=dt.date(2025, 12, 31))
+    contract_in_effect(enterprise, union_user)
     response, _ = upload((HEADER + "A1,2025-01,-1,0,2025-02-10\n").encode())
 
     payroll, queued = process(response.json()["id"])
@@ -415,7 +356,7 @@ def test_problem_reasons_are_shown_in_the_readers_language(upload, process, clie
 
 
 def test_processing_an_accepted_import_again_changes_nothing(upload, process, enterprise, union_user, media_root):
-    effective_contract(enterprise, union_user, term_start=dt.date(2025, 1, 1), term_end=dt.date(2025, 12, 31))
+    contract_in_effect(enterprise, union_user)
     response, _ = upload(CHINESE_CSV.encode())
     first, first_queued = process(response.json()["id"])
     files = {path: path.read_bytes() for path in stored_files(media_root)}
