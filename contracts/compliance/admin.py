@@ -1,3 +1,5 @@
+"""The admin of payroll compliance: read-only, as the service writes it (registered from ``ContractsConfig.ready``)."""
+
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 

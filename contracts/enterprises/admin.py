@@ -1,3 +1,5 @@
+"""The admin of enterprises and memberships (registered from ``ContractsConfig.ready``)."""
+
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 

@@ -11,7 +11,9 @@ import docx
 import pytest
 from django.utils import timezone
 
+from config.errors import NotAllowed
 from contracts.documents import pdf
+from contracts.errors import InvalidDocumentSubject, NoClosedCongressSession
 from contracts.models import CongressSession, Document, DocumentStatus
 from contracts.services import documents as services
 from contracts.services.documents import document_render, document_request
@@ -168,7 +170,7 @@ def test_render_of_a_deleted_document_does_nothing(contract, union_user):
 def test_a_user_without_a_role_in_the_enterprise_cannot_ask(contract):
     outsider = UserFactory()
 
-    with pytest.raises(services.NotAllowed):
+    with pytest.raises(NotAllowed):
         document_request(user=outsider, contract=contract, kind="contract")
 
 
@@ -193,9 +195,9 @@ def test_minutes_of_a_round_of_another_negotiation_are_refused(negotiated_contra
     contract, _session = negotiated_contract
     elsewhere = SessionFactory(negotiation=NegotiationFactory(enterprise=enterprise))
 
-    with pytest.raises(services.InvalidDocumentSubject):
+    with pytest.raises(InvalidDocumentSubject):
         document_request(user=union_user, contract=contract, kind="minutes", subject_id=elsewhere.pk)
-    with pytest.raises(services.InvalidDocumentSubject):
+    with pytest.raises(InvalidDocumentSubject):
         document_request(user=union_user, contract=contract, kind="minutes")
 
 
@@ -227,7 +229,7 @@ def test_the_resolution_is_about_the_latest_closed_congress_session(contract, un
 
 
 def test_a_resolution_before_the_congress_voted_is_a_conflict(contract, union_user):
-    with pytest.raises(services.NoClosedCongressSession):
+    with pytest.raises(NoClosedCongressSession):
         document_request(user=union_user, contract=contract, kind="resolution")
 
 
