@@ -1,10 +1,5 @@
-from django.urls import path
-
-from bargaining import pages
+from bargaining.pages import home, negotiations, rounds
 
 app_name = "bargaining"
 
-urlpatterns = [
-    path("", pages.negotiation_index, name="index"),
-    path("negotiations/<int:pk>/", pages.negotiation_page, name="negotiation"),
-]
+urlpatterns = [*home.urlpatterns, *negotiations.urlpatterns, *rounds.urlpatterns]

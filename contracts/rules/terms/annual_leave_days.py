@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from contracts.rules.packs import RulePack
 from contracts.rules.terms import payroll as P
-from contracts.rules.terms.base import STATUTORY_LEAVE_TIERS, ClauseCategory, Param, TermKind, leave_tiers_param
+from contracts.rules.terms.base import STATUTORY_LEAVE_TIERS, ClauseCategory, Input, Param, TermKind, leave_tiers_param
 from contracts.rules.terms.payroll import (
     CheckContext,
     employee_codes,
@@ -95,14 +95,32 @@ def _always(params: dict[str, Any]) -> bool:
     return True
 
 
+def _wording(params: dict[str, Any]) -> str:
+    tiers = sorted(params["tiers"], key=lambda tier: int(tier["from_years"]))
+    parts = [
+        _("%(days)s days from %(years)s years of service") % {"days": tier["days"], "years": tier["from_years"]}
+        for tier in tiers
+    ]
+    return _("Paid annual leave: %(tiers)s") % {"tiers": _("; ").join(parts)}
+
+
 KIND = TermKind(
     code="annual_leave_days",
     label=_("Paid annual leave"),
     category=ClauseCategory.REST_LEAVE,
-    params=(Param("tiers", leave_tiers_param, default=STATUTORY_LEAVE_TIERS),),
+    params=(
+        Param(
+            "tiers",
+            leave_tiers_param,
+            default=STATUTORY_LEAVE_TIERS,
+            label=_("Days by years of service"),
+            input=Input.TIERS,
+        ),
+    ),
     rule="R15",
     unit=P.UNIT_DAY_HUNDREDTHS,
     checker=check,
+    wording=_wording,
     columns=((P.LEAVE_DAYS_TAKEN,), (P.HIRE_DATE, P.SERVICE_YEARS)),
     yearly=_always,
 )

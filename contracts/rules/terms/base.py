@@ -9,6 +9,7 @@ from typing import Any
 
 import pandas as pd
 from django.db import models
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from contracts.rules.terms.payroll import CheckContext
@@ -34,11 +35,27 @@ class ClauseCategory(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class Input(models.TextChoices):
+    """How a parameter is entered in a form, and the unit it is read in."""
+
+    MONEY = "money", _("yuan")
+    HOURS = "hours", _("hours")
+    MULTIPLIER = "multiplier", _("times the wage")
+    PERCENT = "percent", _("percent")
+    DAY_OF_MONTH = "day_of_month", _("day of the month")
+    DAYS = "days", _("days")
+    PERIOD = "period", _("year or month")
+    TIERS = "tiers", _("tiers by years of service")
+
+
 @dataclass(frozen=True)
 class Param:
     name: str
     parse: Callable[[Any], Any]
     default: Any = None
+    # What a person reads beside the field, and how it is entered.
+    label: Any = ""
+    input: str = Input.MONEY
 
     @property
     def required(self) -> bool:
@@ -126,6 +143,30 @@ class TermKind:
     headline: str | None = None
     # Whether, with these params, it judges calendar years rather than months.
     yearly: Callable[[dict[str, Any]], bool] = field(default=_monthly, compare=False)
+    # The term worded as a person reads it, in the active language ("月基本工资不低于 2,850 元").
+    wording: Callable[[dict[str, Any]], str] | None = field(default=None, compare=False)
+
+    def describe(self, params: dict[str, Any]) -> str:
+        """The term with these parameters as a sentence in the active language."""
+        if self.wording is not None:
+            try:
+                return self.wording(params)
+            except (KeyError, TypeError, ValueError, ArithmeticError):
+                pass  # parameters stored before a schema change: fall back to the name
+        return str(self.label)
+
+    @property
+    def headline_param(self) -> "Param | None":
+        return next((param for param in self.params if param.name == self.headline), None)
 
     def check(self, payroll: pd.DataFrame, params: dict[str, Any], *, context: CheckContext) -> pd.DataFrame:
         return self.checker(payroll, params, context=context)
+
+
+def number_text(value: Any) -> str:
+    """A parameter's number as people read it, in the active language's format, with the
+    places it was written with (2850, 1.5, 12.5)."""
+    number = Decimal(str(value)).normalize()
+    exponent = number.as_tuple().exponent
+    places = max(0, -exponent) if isinstance(exponent, int) else 0
+    return formats.number_format(number, places, use_l10n=True, force_grouping=True)

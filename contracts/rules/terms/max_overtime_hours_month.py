@@ -9,7 +9,7 @@ import pandas as pd
 from django.utils.translation import gettext_lazy as _
 
 from contracts.rules.terms import payroll as P
-from contracts.rules.terms.base import ClauseCategory, Param, TermKind, decimal_param
+from contracts.rules.terms.base import ClauseCategory, Input, Param, TermKind, decimal_param, number_text
 from contracts.rules.terms.payroll import (
     CheckContext,
     empty_findings,
@@ -31,14 +31,27 @@ def check(payroll: pd.DataFrame, params: dict[str, Any], *, context: CheckContex
     return per_row_findings(payroll, rows, np.full(len(rows), cap), hours[rows], P.UNIT_HOUR_HUNDREDTHS)
 
 
+def _wording(params: dict[str, Any]) -> str:
+    return _("At most %(hours)s hours of overtime a month") % {"hours": number_text(params["hours"])}
+
+
 KIND = TermKind(
     code="max_overtime_hours_month",
     label=_("Maximum overtime hours a month"),
     category=ClauseCategory.WORKING_TIME,
-    params=(Param("hours", decimal_param(Decimal("0"), Decimal("744")), default="36"),),
+    params=(
+        Param(
+            "hours",
+            decimal_param(Decimal("0"), Decimal("744")),
+            default="36",
+            label=_("Overtime a month at most"),
+            input=Input.HOURS,
+        ),
+    ),
     headline="hours",
     rule="R11",
     unit=P.UNIT_HOUR_HUNDREDTHS,
     checker=check,
+    wording=_wording,
     columns=((P.OVERTIME_HOURS, *P.OT_SPLIT_COLUMNS),),
 )

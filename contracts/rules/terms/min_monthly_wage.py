@@ -9,7 +9,7 @@ import pandas as pd
 from django.utils.translation import gettext_lazy as _
 
 from contracts.rules.terms import payroll as P
-from contracts.rules.terms.base import ClauseCategory, Param, TermKind, decimal_param
+from contracts.rules.terms.base import ClauseCategory, Input, Param, TermKind, decimal_param, number_text
 from contracts.rules.terms.payroll import CheckContext, in_force_mask, param_decimal, per_row_findings
 
 
@@ -22,14 +22,19 @@ def check(payroll: pd.DataFrame, params: dict[str, Any], *, context: CheckContex
     return per_row_findings(payroll, rows, np.full(len(rows), floor_fen), base[rows], P.UNIT_FEN)
 
 
+def _wording(params: dict[str, Any]) -> str:
+    return _("Monthly base wage of at least %(amount)s yuan") % {"amount": number_text(params["amount"])}
+
+
 KIND = TermKind(
     code="min_monthly_wage",
     label=_("Minimum monthly wage"),
     category=ClauseCategory.PAY,
-    params=(Param("amount", decimal_param(Decimal("0"))),),
+    params=(Param("amount", decimal_param(Decimal("0")), label=_("Monthly base wage at least"), input=Input.MONEY),),
     headline="amount",
     rule="R13",
     unit=P.UNIT_FEN,
     checker=check,
+    wording=_wording,
     columns=((P.BASE_WAGE,),),
 )

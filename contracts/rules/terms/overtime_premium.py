@@ -9,7 +9,7 @@ import pandas as pd
 from django.utils.translation import gettext_lazy as _
 
 from contracts.rules.terms import payroll as P
-from contracts.rules.terms.base import ClauseCategory, Param, TermKind, decimal_param
+from contracts.rules.terms.base import ClauseCategory, Input, Param, TermKind, decimal_param, number_text
 from contracts.rules.terms.payroll import (
     CheckContext,
     empty_findings,
@@ -69,18 +69,44 @@ def check(payroll: pd.DataFrame, params: dict[str, Any], *, context: CheckContex
     return per_row_findings(payroll, rows, expected[breach], actual[breach], P.UNIT_FEN)
 
 
+def _wording(params: dict[str, Any]) -> str:
+    return _(
+        "Overtime paid at %(weekday)s× the wage on working days, %(rest_day)s× on rest days and "
+        "%(holiday)s× on statutory holidays"
+    ) % {name: number_text(params[name]) for name in ("weekday", "rest_day", "holiday")}
+
+
 KIND = TermKind(
     code="overtime_premium",
     label=_("Overtime pay premiums"),
     category=ClauseCategory.PAY,
     params=(
-        Param("weekday", decimal_param(Decimal("0"), Decimal("10")), default="1.5"),
-        Param("rest_day", decimal_param(Decimal("0"), Decimal("10")), default="2.0"),
-        Param("holiday", decimal_param(Decimal("0"), Decimal("10")), default="3.0"),
+        Param(
+            "weekday",
+            decimal_param(Decimal("0"), Decimal("10")),
+            default="1.5",
+            label=_("On a working day"),
+            input=Input.MULTIPLIER,
+        ),
+        Param(
+            "rest_day",
+            decimal_param(Decimal("0"), Decimal("10")),
+            default="2.0",
+            label=_("On a rest day"),
+            input=Input.MULTIPLIER,
+        ),
+        Param(
+            "holiday",
+            decimal_param(Decimal("0"), Decimal("10")),
+            default="3.0",
+            label=_("On a statutory holiday"),
+            input=Input.MULTIPLIER,
+        ),
     ),
     headline="weekday",
     rule="R12",
     unit=P.UNIT_FEN,
     checker=check,
+    wording=_wording,
     columns=((P.OVERTIME_PAY,), (P.OVERTIME_HOURS, *P.OT_SPLIT_COLUMNS)),
 )

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from contracts.rules.deadlines import last_working_day_on_or_before
 from contracts.rules.terms import payroll as P
-from contracts.rules.terms.base import ClauseCategory, Param, TermKind, integer_param
+from contracts.rules.terms.base import ClauseCategory, Input, Param, TermKind, integer_param
 from contracts.rules.terms.payroll import (
     CheckContext,
     empty_findings,
@@ -64,14 +64,19 @@ def check(payroll: pd.DataFrame, params: dict[str, Any], *, context: CheckContex
     )
 
 
+def _wording(params: dict[str, Any]) -> str:
+    return _("Wages paid by day %(day)s of the following month") % {"day": params["day"]}
+
+
 KIND = TermKind(
     code="pay_day",
     label=_("Pay day"),
     category=ClauseCategory.PAY,
-    params=(Param("day", integer_param(1, 31)),),
+    params=(Param("day", integer_param(1, 31), label=_("Paid by day"), input=Input.DAY_OF_MONTH),),
     headline="day",
     rule="R18",
     unit=P.UNIT_DATE,
     checker=check,
+    wording=_wording,
     columns=((P.PAY_DATE,),),
 )

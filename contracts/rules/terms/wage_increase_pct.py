@@ -10,7 +10,7 @@ import pandas as pd
 from django.utils.translation import gettext_lazy as _
 
 from contracts.rules.terms import payroll as P
-from contracts.rules.terms.base import ClauseCategory, Param, TermKind, decimal_param, period_param
+from contracts.rules.terms.base import ClauseCategory, Input, Param, TermKind, decimal_param, number_text, period_param
 from contracts.rules.terms.payroll import (
     CheckContext,
     as_period,
@@ -85,18 +85,26 @@ def _by_year(params: dict[str, Any]) -> bool:
     return len(str(params.get("reference_period"))) == 4
 
 
+def _wording(params: dict[str, Any]) -> str:
+    return _("Wages rise by %(percent)s%% over %(period)s") % {
+        "percent": number_text(params["percent"]),
+        "period": params["reference_period"],
+    }
+
+
 KIND = TermKind(
     code="wage_increase_pct",
     label=_("Wage increase (percent)"),
     category=ClauseCategory.PAY,
     params=(
-        Param("percent", decimal_param(Decimal("-100"), Decimal("1000"))),
-        Param("reference_period", period_param),
+        Param("percent", decimal_param(Decimal("-100"), Decimal("1000")), label=_("Increase"), input=Input.PERCENT),
+        Param("reference_period", period_param, label=_("Compared with"), input=Input.PERIOD),
     ),
     headline="percent",
     rule="R14",
     unit=P.UNIT_FEN,
     checker=check,
+    wording=_wording,
     columns=((P.BASE_WAGE,),),
     yearly=_by_year,
 )

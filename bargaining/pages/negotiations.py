@@ -2,6 +2,7 @@
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
+from django.urls import path
 
 from bargaining import selectors
 from bargaining.services.negotiations import negotiation_reply_overdue, reply_rule_describe
@@ -34,3 +35,9 @@ def negotiation_page(request, pk: int):
             "reply_rule": reply_rule_describe(negotiation.reply_rule),
         },
     )
+
+
+urlpatterns = [
+    path("negotiations/", negotiation_index, name="index"),
+    path("negotiations/<int:pk>/", negotiation_page, name="negotiation"),
+]
