@@ -20,12 +20,14 @@ setup: $(STAMP)
 migrate: setup
 	$(BIN)/python manage.py migrate --noinput
 
+# Quiet: `make run` prints the logins last, after the noise of installing and migrating.
 demo: migrate
-	$(BIN)/python manage.py demo_data
+	$(BIN)/python manage.py demo_data --verbosity 0
 
 # Web server, Celery worker and beat together; Ctrl-C stops all three.
 run: demo
 	@echo "Concord on http://$(HOST):$(PORT)/  (API docs: http://$(HOST):$(PORT)/api/docs/)"
+	@$(BIN)/python manage.py demo_data --logins-only --url http://$(HOST):$(PORT)/
 	@trap 'kill 0' INT TERM EXIT; \
 	$(BIN)/celery -A config worker --loglevel=INFO --concurrency=2 & \
 	$(BIN)/celery -A config beat --loglevel=INFO & \

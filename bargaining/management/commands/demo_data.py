@@ -1,88 +1,241 @@
-"""Load a small, living demo: one federation, two enterprises, a negotiation three
-rounds in, and logins to look around with. Safe to run twice."""
+"""Load a small, living demo: one federation, two enterprises, a negotiation three rounds in, a
+contract in effect with breaches found in its payroll, a special wage contract before the
+workers' congress with its secret ballot open, and a login for every role the pages serve.
+Safe to run twice: what exists is kept, what is missing is added.
+
+The last lines it prints are the table of the demo logins (``--logins-only`` prints just that)."""
 
 import datetime as dt
 import os
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework.authtoken.models import Token
 
-from bargaining.models import Side
+from bargaining.models import Representative, Side
 from bargaining.services import negotiations, proposals, representatives, sessions
 from contracts.compliance.services import imports as payroll
 from contracts.compliance.services import runs as compliance
 from contracts.enterprises.models import Enterprise, Federation, Membership, Role
-from contracts.models import CongressMode, Contract
+from contracts.models import CongressMode, Contract, ContractKind
 from contracts.services import congress, lifecycle
 
 FEDERATION = "浦东新区总工会"
+MACHINERY = "东方精密机械有限公司"
+TEXTILES = "华南纺织有限公司"
+WAGE_CONTRACT = "华南纺织有限公司2027年度工资专项集体合同"
+# R6 on 7 delegates: 5 must attend (two thirds) and 4 vote yes (more than half of all).
+CONGRESS_DELEGATES_TOTAL = 7
+
+
+@dataclass(frozen=True)
+class Person:
+    username: str
+    name: str
+    # (enterprise name, or the federation's for an officer; role)
+    roles: tuple[tuple[str, str], ...]
+
+
+PEOPLE = (
+    # The chiefs of both sides in the machinery talks (they sign the minutes), in both enterprises.
+    Person(
+        "demo",
+        "王丽",
+        (
+            (MACHINERY, Role.UNION_NEGOTIATOR),
+            (MACHINERY, Role.UNION_LEADER),
+            (MACHINERY, Role.ADMIN),
+            (TEXTILES, Role.UNION_NEGOTIATOR),
+            (TEXTILES, Role.UNION_LEADER),
+        ),
+    ),
+    Person("demo-employer", "陈刚", ((MACHINERY, Role.EMPLOYER_NEGOTIATOR), (TEXTILES, Role.EMPLOYER_NEGOTIATOR))),
+    Person("demo-federation", "刘敏", ((FEDERATION, Role.FEDERATION_OFFICER),)),
+    # A role in one enterprise only: each sees nothing of the other.
+    Person("demo-machinery-union", "赵强", ((MACHINERY, Role.UNION_NEGOTIATOR),)),
+    Person("demo-machinery-employer", "李伟", ((MACHINERY, Role.EMPLOYER_NEGOTIATOR),)),
+    Person("demo-machinery-admin", "吴静", ((MACHINERY, Role.ADMIN),)),
+    Person("demo-textiles-union", "林峰", ((TEXTILES, Role.UNION_NEGOTIATOR),)),
+    Person("demo-textiles-leader", "黄建国", ((TEXTILES, Role.UNION_LEADER),)),
+    *(
+        Person(f"demo-delegate-{n}", name, ((TEXTILES, Role.CONGRESS_DELEGATE),))
+        for n, name in enumerate(("张秀英", "杨帆", "何志明", "马丽娟", "罗建华"), 1)
+    ),
+)
+SUPERUSER = Person("admin", "郑晓东", ())
+SUPERUSER_LABEL = gettext_lazy("site administrator (/admin/)")
+HEADER = (gettext_lazy("username"), gettext_lazy("full name"), gettext_lazy("enterprise"), gettext_lazy("role"))
+CHIEF_LABELS = {
+    Side.UNION: gettext_lazy("union chief representative"),
+    Side.EMPLOYER: gettext_lazy("employer chief representative"),
+}
+
+
+def both_languages(text) -> str:
+    """``text`` in Chinese then English ("职工代表 workers' congress delegate"), once if they agree."""
+    with translation.override("zh-hans"):
+        chinese = str(text)
+    with translation.override("en"):
+        english = str(text)
+    return chinese if chinese == english else f"{chinese} {english}"
+
+
+def display_width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: Chinese characters take two."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def pad(text: str, width: int) -> str:
+    return text + " " * (width - display_width(text))
 
 
 class Command(BaseCommand):
-    help = "Load the demo data set and print the demo logins."
+    help = "Load the demo data set (safe to run twice) and print the demo logins."
 
     def add_arguments(self, parser):
         parser.add_argument(
             "--password", default=os.environ.get("DEMO_PASSWORD", "concord-demo"), help="password of the demo logins"
         )
-
-    def handle(self, *args, password: str, **options):
-        if Federation.objects.filter(name=FEDERATION).exists():
-            self.stdout.write(_("Demo data already loaded."))
-        else:
-            with transaction.atomic():
-                self._load(password)
-            self.stdout.write(self.style.SUCCESS(_("Demo data loaded.")))
-        users = get_user_model().objects.filter(username__startswith="demo").order_by("username")
-        self.stdout.write("")
-        self.stdout.write(self.style.WARNING(_("Demo logins (password: %(password)s):") % {"password": password}))
-        for user in users:
-            token, _created = Token.objects.get_or_create(user=user)
-            roles = ", ".join(sorted({m.get_role_display() for m in user.memberships.all()}))
-            self.stdout.write(f"  {user.username:<18} {roles}")
-            self.stdout.write(f"  {'':<18} API: Authorization: Token {token.key}")
-        self.stdout.write("")
-
-    def _user(self, username: str, password: str, name: str):
-        # The e-mails they are sent land as files in var/mail/ on the embedded defaults.
-        user = get_user_model().objects.create_user(
-            username=username, password=password, first_name=name, email=f"{username}@example.org"
+        parser.add_argument(
+            "--url", default=os.environ.get("DEMO_URL", "http://127.0.0.1:8000/"), help="where the site is served"
         )
-        return user
+        parser.add_argument("--logins-only", action="store_true", help="load nothing, only print the demo logins")
+        parser.add_argument("--tokens", action="store_true", help="also print each login's API token")
 
-    def _load(self, password: str) -> None:
+    def handle(self, *args, password: str, url: str, logins_only: bool, tokens: bool, verbosity: int, **options):
+        if not logins_only:
+            with transaction.atomic():
+                loaded = self._load(password)
+            if verbosity:
+                self.stdout.write(
+                    self.style.SUCCESS(_("Demo data loaded.")) if loaded else _("Demo data already loaded.")
+                )
+        if verbosity or logins_only:
+            self._print_logins(password=password, url=url, tokens=tokens)
+
+    # --- what it prints -----------------------------------------------------------------
+
+    def _logins(self) -> list[tuple[str, str, str, str]]:
+        """(username, name, where, what they are) of every demo login, a row per enterprise."""
+        users = get_user_model().objects.filter(username__in=[p.username for p in (*PEOPLE, SUPERUSER)])
+        users = users.prefetch_related("memberships__enterprise", "memberships__federation")
+        chiefs: dict[tuple[int, int | None], set[str]] = defaultdict(set)
+        for representative in Representative.objects.filter(
+            user__in=users, is_chief=True, vacated_on__isnull=True
+        ).select_related("negotiation"):
+            key = (representative.user_id, representative.negotiation.enterprise_id)
+            chiefs[key].add(both_languages(CHIEF_LABELS[representative.side]))
+        order = {person.username: index for index, person in enumerate((*PEOPLE, SUPERUSER))}
+        rows = []
+        for user in sorted(users, key=lambda u: order[u.username]):
+            name = user.get_full_name() or "—"
+            if user.is_superuser:
+                rows.append((user.username, name, "—", both_languages(SUPERUSER_LABEL)))
+            places: dict[tuple[int | None, str], list[str]] = defaultdict(list)
+            for membership in sorted(user.memberships.all(), key=lambda m: (m.enterprise_id or 0, m.role)):
+                place = (membership.enterprise_id, str(membership.enterprise or membership.federation))
+                places[place].append(both_languages(Role(membership.role).label))
+            for (enterprise_id, place), labels in places.items():
+                rows.append(
+                    (user.username, name, place, " / ".join([*sorted(chiefs[user.pk, enterprise_id]), *labels]))
+                )
+        return rows
+
+    def _print_logins(self, *, password: str, url: str, tokens: bool) -> None:
+        rows = self._logins()
+        if tokens:
+            self.stdout.write("")
+            self.stdout.write(_("API tokens (header Authorization: Token …):"))
+            for user in get_user_model().objects.filter(username__in=sorted({row[0] for row in rows})):
+                token, _created = Token.objects.get_or_create(user=user)
+                self.stdout.write(f"  {user.username:<24} {token.key}")
+        site = url.rstrip("/") + "/"
+        header = tuple(both_languages(label) for label in HEADER)
+        widths = [max(display_width(row[i]) for row in (header, *rows)) for i in range(3)]
+        self.stdout.write("")
+        self.stdout.write(
+            self.style.WARNING(
+                _("Demo logins, password %(password)s for all, at %(url)s (the Django admin: %(admin)s):")
+                % {"password": password, "url": site, "admin": site + "admin/"}
+            )
+        )
+        for index, row in enumerate((header, *rows)):
+            line = "  ".join([*(pad(cell, width) for cell, width in zip(row, widths, strict=False)), row[3]])
+            self.stdout.write("  " + line.rstrip())
+            if index == 0:
+                self.stdout.write("  " + "  ".join("-" * width for width in [*widths, display_width(row[3])]))
+
+    # --- what it loads ------------------------------------------------------------------
+
+    def _load(self, password: str) -> bool:
+        """Build what is missing; True when the demo was loaded from nothing."""
+        fresh = not Federation.objects.filter(name=FEDERATION).exists()
+        if fresh:
+            self._organisations()
+        places = {FEDERATION: Federation.objects.get(name=FEDERATION)}
+        places.update({e.name: e for e in Enterprise.objects.filter(federation=places[FEDERATION])})
+        people = {person.username: self._person(person, password, places) for person in PEOPLE}
+        self._superuser(password)
+        if fresh:
+            self._story(people, machinery=places[MACHINERY], textiles=places[TEXTILES])
+        self._wage_contract_in_congress(places[TEXTILES], union=people["demo"], employer=people["demo-employer"])
+        return fresh
+
+    def _organisations(self) -> None:
         federation = Federation.objects.create(name=FEDERATION)
-        machinery = Enterprise.objects.create(
-            name="东方精密机械有限公司",
-            union_name="东方精密机械有限公司工会",
+        Enterprise.objects.create(
+            name=MACHINERY,
+            union_name=f"{MACHINERY}工会",
             federation=federation,
             rule_pack="shanghai",
             local_minimum_wage="2740.00",
             local_minimum_wage_since=dt.date(2025, 7, 1),
         )
-        textiles = Enterprise.objects.create(
-            name="华南纺织有限公司",
-            union_name="华南纺织有限公司工会",
+        Enterprise.objects.create(
+            name=TEXTILES,
+            union_name=f"{TEXTILES}工会",
             federation=federation,
             rule_pack="national",
             local_minimum_wage="2500.00",
             local_minimum_wage_since=dt.date(2025, 3, 1),
         )
-        demo = self._user("demo", password, "王丽")
-        employer = self._user("demo-employer", password, "陈刚")
-        officer = self._user("demo-federation", password, "刘敏")
-        for role in (Role.UNION_NEGOTIATOR, Role.UNION_LEADER, Role.ADMIN):
-            Membership.objects.create(user=demo, enterprise=machinery, role=role)
-        Membership.objects.create(user=demo, enterprise=textiles, role=Role.UNION_NEGOTIATOR)
-        Membership.objects.create(user=demo, enterprise=textiles, role=Role.UNION_LEADER)
-        Membership.objects.create(user=employer, enterprise=machinery, role=Role.EMPLOYER_NEGOTIATOR)
-        Membership.objects.create(user=employer, enterprise=textiles, role=Role.EMPLOYER_NEGOTIATOR)
-        Membership.objects.create(user=officer, federation=federation, role=Role.FEDERATION_OFFICER)
 
+    def _person(self, person: Person, password: str, places: dict):
+        """The login with its roles, created when missing; an existing login keeps its password."""
+        user = get_user_model().objects.filter(username=person.username).first()
+        if user is None:
+            # The e-mails they are sent land as files in var/mail/ on the embedded defaults.
+            user = get_user_model().objects.create_user(
+                username=person.username,
+                password=password,
+                first_name=person.name,
+                email=f"{person.username}@example.org",
+            )
+        for place, role in person.roles:
+            scope = {"federation": places[place]} if role == Role.FEDERATION_OFFICER else {"enterprise": places[place]}
+            Membership.objects.get_or_create(user=user, role=role, **scope)
+        return user
+
+    def _superuser(self, password: str) -> None:
+        if not get_user_model().objects.filter(username=SUPERUSER.username).exists():
+            get_user_model().objects.create_superuser(
+                username=SUPERUSER.username,
+                email=f"{SUPERUSER.username}@example.org",
+                password=password,
+                first_name=SUPERUSER.name,
+            )
+
+    def _story(self, people: dict, *, machinery: Enterprise, textiles: Enterprise) -> None:
+        """The wage talks at the machinery works, three rounds in; the textile mill's contract in
+        effect with its payroll checked, and renewal talks asked for."""
+        demo, employer = people["demo"], people["demo-employer"]
         today = timezone.localdate()
         talks = negotiations.negotiation_create(
             user=demo, enterprise=machinery, title="2027年度工资专项集体协商", kind="wages"
@@ -98,10 +251,14 @@ class Command(BaseCommand):
             user=employer, negotiation=talks, accepted=True, responded_on=today - dt.timedelta(days=38)
         )
         team = {
-            Side.UNION: [("王丽", demo, True, False), ("赵强", None, False, False), ("孙红", None, False, True)],
+            Side.UNION: [
+                ("王丽", demo, True, False),
+                ("赵强", people["demo-machinery-union"], False, False),
+                ("孙红", None, False, True),
+            ],
             Side.EMPLOYER: [
                 ("陈刚", employer, True, False),
-                ("李伟", None, False, False),
+                ("李伟", people["demo-machinery-employer"], False, False),
                 ("周芳", None, False, False),
             ],
         }
@@ -188,7 +345,62 @@ class Command(BaseCommand):
             text="工会书面提出续签集体合同的协商要求。",
         )
 
-    def _effective_contract(self, enterprise, *, union, employer) -> None:
+    def _wage_contract_in_congress(self, textiles: Enterprise, *, union, employer) -> None:
+        """A special contract on wages drafted, checked and submitted to the workers' congress, whose
+        session is open for the delegates' secret ballots."""
+        if Contract.objects.filter(enterprise=textiles, title=WAGE_CONTRACT).exists():
+            return
+        clauses = [
+            ("第一条", "term", "合同期限", "本合同期限为一年，自2027年1月1日起至2027年12月31日止。", []),
+            (
+                "第二条",
+                "pay",
+                "最低工资",
+                "职工月基本工资不低于2800元。",
+                [{"kind": "min_monthly_wage", "params": {"amount": "2800"}}],
+            ),
+            (
+                "第三条",
+                "pay",
+                "工资增长",
+                "2027年职工月平均工资比2026年增长不低于5%。",
+                [{"kind": "wage_increase_pct", "params": {"percent": "5", "reference_period": "2026"}}],
+            ),
+            (
+                "第四条",
+                "pay",
+                "发薪日",
+                "企业于每月15日支付上月工资，遇休息日或法定节假日提前至最近的工作日支付。",
+                [{"kind": "pay_day", "params": {"day": 15}}],
+            ),
+            ("第五条", "women_minors", "同工同酬", "女职工与男职工同工同酬，孕期、产期、哺乳期工资不降低。", []),
+            ("第六条", "amendment", "变更和解除", "本合同的变更、解除须经双方协商一致并提交职工代表大会审议。", []),
+            ("第七条", "disputes", "争议处理", "履行本合同发生争议时，双方协商解决；协商不成的，依法申请仲裁。", []),
+            ("第八条", "breach_liability", "违约责任", "任何一方违反本合同，应承担相应责任。", []),
+        ]
+        contract = lifecycle.contract_create(
+            user=union,
+            enterprise=textiles,
+            kind=ContractKind.WAGES,
+            title=WAGE_CONTRACT,
+            term_start=dt.date(2027, 1, 1),
+            term_end=dt.date(2027, 12, 31),
+            union_chief=union,
+            employer_chief=employer,
+            clauses=[
+                {"number": n, "category": c, "title": t, "text": x, "terms": terms} for n, c, t, x, terms in clauses
+            ],
+        )
+        lifecycle.contract_submit_to_congress(user=union, contract=contract)
+        congress.congress_session_open(
+            user=union,
+            contract=contract,
+            delegates_total=CONGRESS_DELEGATES_TOTAL,
+            held_on=timezone.localdate(),
+            mode=CongressMode.BALLOT,
+        )
+
+    def _effective_contract(self, enterprise, *, union, employer) -> Contract:
         """A general contract taken through the congress, signing, filing and review: in effect."""
         clauses = [
             ("第一条", "term", "合同期限", "本合同期限为三年，自2026年1月1日起至2028年12月31日止。", []),
