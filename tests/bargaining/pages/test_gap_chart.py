@@ -5,6 +5,8 @@ import json
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -170,3 +172,26 @@ def test_a_congress_delegate_reads_the_gap(two_rounds, enterprise, make_member):
 
     assert response.status_code == 200
     assert len(charts(response.content.decode())) == 1
+
+
+def test_the_gap_reads_a_bounded_number_of_queries_whatever_the_rounds(accepted_negotiation, union_user, employer_user):
+    client = page_client(union_user)
+
+    def hold_round(amount):
+        session = session_create(
+            user=union_user, negotiation=accepted_negotiation, held_at=timezone.now(), location="R"
+        )
+        accepted_negotiation.refresh_from_db()
+        table(union_user, accepted_negotiation, session, Side.UNION, "min_monthly_wage", amount=amount)
+        table(employer_user, accepted_negotiation, session, Side.EMPLOYER, "pay_day", day=15)
+        table(employer_user, accepted_negotiation, session, Side.EMPLOYER, text=f"Note {amount}", category="training")
+
+    hold_round("3000")
+    with CaptureQueriesContext(connection) as one:
+        client.get(gap_url(accepted_negotiation), **HTMX)
+    for amount in ("3100", "3200", "3300"):
+        hold_round(amount)
+    with CaptureQueriesContext(connection) as four:
+        client.get(gap_url(accepted_negotiation), **HTMX)
+
+    assert len(four) == len(one)

@@ -5,6 +5,8 @@ typed, each chief signing with their own login, then the round frozen (R4)."""
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -487,3 +489,21 @@ def test_staffing_problems_are_shown_before_the_first_round(enterprise, union_us
 
     assert "Before the first round" in page
     assert "(R2)" in page
+
+
+def test_the_round_page_reads_a_bounded_number_of_queries_whatever_the_positions(held_round, union_user):
+    client = page_client(union_user)
+    table_wage(client, held_round, Side.UNION, "3000")
+    with CaptureQueriesContext(connection) as few:
+        client.get(round_url(held_round))
+    for amount in ("3100", "3200", "3300"):
+        table_wage(client, held_round, Side.UNION, amount)
+    client.post(
+        round_url(held_round, "round_proposal"),
+        {"side": Side.UNION, "clause_category": "training", "term_kind": "", "text": "Forty hours"},
+        **HTMX,
+    )
+    with CaptureQueriesContext(connection) as many:
+        client.get(round_url(held_round))
+
+    assert len(many) == len(few)
