@@ -163,7 +163,8 @@ class ComplianceRunInput(serializers.Serializer):
             assert isinstance(contract, serializers.PrimaryKeyRelatedField)
             assert isinstance(payroll_import, serializers.PrimaryKeyRelatedField)
             contract.queryset = Contract.objects.filter(enterprise__in=visible)
-            payroll_import.queryset = payroll_import_list(user=user)
+            # Any import of the user's enterprises: who may run the checks is the service's to say (403).
+            payroll_import.queryset = PayrollImport.objects.filter(enterprise__in=visible)
 
 
 class ComplianceRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

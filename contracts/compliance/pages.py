@@ -3,22 +3,29 @@ and services as the API."""
 
 from django import forms
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
 from config.errors import DomainError
 from contracts.compliance.models import ImportStatus
 from contracts.compliance.parsing.problems import problem_reason
-from contracts.compliance.selectors import breach_list, payroll_import_list
+from contracts.compliance.selectors import breach_list, compliance_enterprise_list, payroll_import_list
 from contracts.compliance.services.breaches import breach_shortfall_text
 from contracts.compliance.services.imports import payroll_import_upload
-from contracts.enterprises.access import enterprise_list
 from contracts.enterprises.models import Enterprise
 from contracts.rules.terms import TERM_KINDS
 
 
+def _require_reader(request) -> None:
+    """Compliance pages are for who may read an enterprise's payroll compliance (403 otherwise)."""
+    if not compliance_enterprise_list(user=request.user).exists():
+        raise PermissionDenied(_("Payroll and breaches are read by negotiators, union leaders and administrators."))
+
+
 @login_required
 def breach_index(request):
+    _require_reader(request)
     breaches = (
         breach_list(user=request.user).select_related("contract", "enterprise").order_by("status", "-total_shortfall")
     )
@@ -43,11 +50,12 @@ class PayrollUploadForm(forms.Form):
         super().__init__(*args, **kwargs)
         enterprise = self.fields["enterprise"]
         assert isinstance(enterprise, forms.ModelChoiceField)
-        enterprise.queryset = enterprise_list(user=user)
+        enterprise.queryset = compliance_enterprise_list(user=user)
 
 
 @login_required
 def payroll_index(request):
+    _require_reader(request)
     form = PayrollUploadForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:

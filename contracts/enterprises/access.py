@@ -11,14 +11,19 @@ from contracts.enterprises.models import Enterprise, Membership, Role
 User = AbstractBaseUser | AnonymousUser
 
 
-def enterprise_list(*, user: User) -> QuerySet[Enterprise]:
-    """The enterprises where ``user`` holds a role, directly or through a federation."""
+def enterprise_list(*, user: User, roles: Iterable[str] | None = None) -> QuerySet[Enterprise]:
+    """The enterprises where ``user`` holds a role (one of ``roles`` when given), directly or,
+    as a federation officer, through their federation."""
     if not user.is_authenticated:
         return Enterprise.objects.none()
-    return Enterprise.objects.filter(
-        Q(memberships__user=user)
-        | Q(federation__memberships__user=user, federation__memberships__role=Role.FEDERATION_OFFICER)
-    ).distinct()
+    direct = Q(memberships__user=user)
+    through_federation = Q(federation__memberships__user=user, federation__memberships__role=Role.FEDERATION_OFFICER)
+    if roles is not None:
+        roles = set(roles)
+        direct = Q(memberships__user=user, memberships__role__in=roles)
+        if Role.FEDERATION_OFFICER not in roles:
+            return Enterprise.objects.filter(direct).distinct()
+    return Enterprise.objects.filter(direct | through_federation).distinct()
 
 
 def enterprise_roles(*, user: User, enterprise: Enterprise) -> set[str]:

@@ -231,12 +231,25 @@ def test_the_dispute_service_refuses_a_blank_reason(breach, employer_user):
 
 
 @pytest.mark.parametrize("action", ["acknowledge", "dispute"])
-@pytest.mark.parametrize("role", [Role.UNION_NEGOTIATOR, Role.UNION_LEADER, Role.CONGRESS_DELEGATE])
+@pytest.mark.parametrize("role", [Role.UNION_NEGOTIATOR, Role.UNION_LEADER])
 def test_only_the_employer_answers_a_breach(action, role, breach, enterprise, make_member, client_for):
     response = act(client_for(make_member(enterprise, role)), breach, action, {"reason": "Not ours to say."})
 
     assert response.status_code == 403
     assert response.json()["code"] == "permission_denied"
+    breach.refresh_from_db()
+    assert breach.status == BreachStatus.OPEN
+
+
+@pytest.mark.parametrize("action", ["acknowledge", "dispute"])
+def test_a_congress_delegate_does_not_see_the_breach_to_answer_it(action, breach, enterprise, make_member, client_for):
+    # A delegate for being one reads no payroll compliance: the breach does not exist for them.
+    delegate = make_member(enterprise, Role.CONGRESS_DELEGATE)
+
+    response = act(client_for(delegate), breach, action, {"reason": "Not ours to say."})
+
+    assert response.status_code == 404
+    assert client_for(delegate).get(URL).json()["count"] == 0
     breach.refresh_from_db()
     assert breach.status == BreachStatus.OPEN
 
