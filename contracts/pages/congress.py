@@ -34,6 +34,7 @@ from contracts.enterprises.models import Role
 from contracts.models import BallotChoice, BallotReceipt, CongressMode, CongressSession, Contract, ContractStatus
 from contracts.rules.decisions import article
 from contracts.rules.packs import CongressMajority
+from contracts.rules.terms.forms import with_unit
 from contracts.services.congress import (
     ballot_cast,
     ballot_count,
@@ -76,7 +77,7 @@ class SessionOpenForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["delegates_total"].unit = _("delegates")  # type: ignore[attr-defined]
+        with_unit(self.fields["delegates_total"], _("delegates"))
 
 
 class TallyForm(forms.Form):

@@ -15,7 +15,7 @@ from contracts.rules.terms.base import Input, Param, TermKind
 
 TIER_ROWS = 4  # rows offered for annual-leave tiers; empty rows are left out
 
-UNITS = {
+UNITS: dict[str, Any] = {
     Input.MONEY: _("yuan"),
     Input.HOURS: _("hours"),
     Input.MULTIPLIER: "×",
@@ -23,6 +23,12 @@ UNITS = {
     Input.DAY_OF_MONTH: _("day of the month"),
     Input.DAYS: _("days"),
 }
+
+
+def with_unit(field: forms.Field, unit: Any) -> forms.Field:
+    """Give ``field`` the unit that ``partials/form_fields.html`` shows after its input."""
+    vars(field)["unit"] = unit
+    return field
 
 
 def _field(param: Param) -> forms.Field:
@@ -43,7 +49,7 @@ def _field(param: Param) -> forms.Field:
         field = forms.DecimalField(
             label=label, required=required, widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"})
         )
-    field.unit = UNITS.get(param.input, "")  # type: ignore[attr-defined]  # shown after the input
+    with_unit(field, UNITS.get(str(param.input), ""))
     if param.default is not None and param.input != Input.TIERS:
         field.initial = param.default
     return field
@@ -66,7 +72,7 @@ class TermParamsForm(forms.Form):
                     self.fields[f"{param.name}-{row}-days"] = forms.IntegerField(
                         label=_("Days of leave"), required=False, min_value=0, initial=tier.get("days")
                     )
-                    self.fields[f"{param.name}-{row}-days"].unit = _("days")  # type: ignore[attr-defined]
+                    with_unit(self.fields[f"{param.name}-{row}-days"], _("days"))
             else:
                 self.fields[param.name] = _field(param)
 
