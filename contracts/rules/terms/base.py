@@ -1,6 +1,7 @@
 """What a term kind is made of: its clause category, its parameters and how each is read,
 the rule its check applies, the unit of its findings and the payroll columns it needs."""
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -11,6 +12,7 @@ import pandas as pd
 from django.db import models
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from contracts.rules.terms.payroll import CheckContext
 
@@ -170,3 +172,14 @@ def number_text(value: Any) -> str:
     exponent = number.as_tuple().exponent
     places = max(0, -exponent) if isinstance(exponent, int) else 0
     return formats.number_format(number, places, use_l10n=True, force_grouping=True)
+
+
+def period_text(period: str) -> str:
+    """A reference period as people read it: a year ("2025年" / "2025") or a month ("2025年6月" / "June 2025")."""
+    if len(period) == 4 and period.isdigit():
+        return pgettext("a calendar year", "%(year)s") % {"year": period}
+    try:
+        month = dt.date.fromisoformat(f"{period}-01")
+    except ValueError:
+        return period
+    return formats.date_format(month, "YEAR_MONTH_FORMAT")

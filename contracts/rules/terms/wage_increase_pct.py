@@ -10,7 +10,16 @@ import pandas as pd
 from django.utils.translation import gettext_lazy as _
 
 from contracts.rules.terms import payroll as P
-from contracts.rules.terms.base import ClauseCategory, Input, Param, TermKind, decimal_param, number_text, period_param
+from contracts.rules.terms.base import (
+    ClauseCategory,
+    Input,
+    Param,
+    TermKind,
+    decimal_param,
+    number_text,
+    period_param,
+    period_text,
+)
 from contracts.rules.terms.payroll import (
     CheckContext,
     as_period,
@@ -88,7 +97,7 @@ def _by_year(params: dict[str, Any]) -> bool:
 def _wording(params: dict[str, Any]) -> str:
     return _("Wages rise by %(percent)s%% over %(period)s") % {
         "percent": number_text(params["percent"]),
-        "period": params["reference_period"],
+        "period": period_text(str(params["reference_period"])),
     }
 
 
