@@ -14,6 +14,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 from django.utils import formats, timezone, translation
+from django.utils.translation import gettext_lazy
 from django.utils.html import strip_tags
 
 from bargaining.models import NegotiationKind, NegotiationStatus, Side
@@ -212,7 +213,7 @@ def test_home_of_a_delegate_who_voted_says_so_and_never_what_they_chose(chinese_
     html = page(delegate)
     text = visible(html[html.index('id="congress"') : html.index(f'id="enterprise-{chinese_enterprise.pk}"')])
 
-    assert in_language("You have voted.", "zh-hans") in text
+    assert in_language(gettext_lazy("You have voted."), "zh-hans") in text
     assert 'class="button primary vote"' not in html
     for choice in BallotChoice:
         assert in_language(choice.label, "zh-hans") not in text
