@@ -45,7 +45,17 @@ ACTIONS = re.compile(
 )
 
 # Latin words a Chinese page may hold: names of things that have none in Chinese, and the demo's data.
-ALLOWED_LATIN = {"Concord", "API", "PDF", "XLSX", "CSV", "docx", "English", "ECharts", "htmx"}  # Concord: the product's name
+ALLOWED_LATIN = {
+    "Concord",
+    "API",
+    "PDF",
+    "XLSX",
+    "CSV",
+    "docx",
+    "English",
+    "ECharts",
+    "htmx",
+}  # Concord: the product's name
 LATIN_WORD = re.compile(r"(?<![\w@./-])[A-Za-z][A-Za-z'’]+(?![\w@./-])")
 
 

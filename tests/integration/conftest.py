@@ -354,3 +354,88 @@ def restartable_worker(transactional_db, tmp_path) -> Iterator:
         for worker in made:
             worker.stop()
         restore()
+
+
+# --- Screenshots -------------------------------------------------------------------------------
+
+SCREENSHOT_SIZES = ((1280, 900), (390, 844))  # desktop, phone: (width, height) of the viewport
+SCREENSHOT_MAX_HEIGHT = 8000  # px: a page longer than this is cut
+PHONE_WIDTH = 390
+
+
+def set_viewport(driver: webdriver.Chrome, width: int, height: int) -> None:
+    """Make the page's viewport exactly ``width`` × ``height`` CSS pixels, without scrollbars (as
+    on a phone, where they overlay the page), and wait until the page has laid itself out again."""
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False},
+    )
+    driver.execute_cdp_cmd("Emulation.setScrollbarsHidden", {"hidden": True})
+    # Two animation frames: the resize event has run (ECharts redraws on it) and the page is painted.
+    driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "requestAnimationFrame(() => requestAnimationFrame(() => done(window.innerWidth)));"
+    )
+
+
+def sideways_overflow(driver: webdriver.Chrome) -> str | None:
+    """None if the page does not scroll sideways; otherwise its width and the elements reaching
+    past the right edge of the viewport (the outermost ones)."""
+    return driver.execute_script(
+        """
+        const root = document.documentElement, width = window.innerWidth;
+        if (root.scrollWidth <= width) return null;
+        const past = [...document.body.querySelectorAll('*')].filter(element => {
+          const box = element.getBoundingClientRect();
+          return box.width && box.right > width + 0.5;
+        });
+        const outermost = past.filter(element => !past.includes(element.parentElement)).slice(0, 8);
+        const name = element => element.tagName.toLowerCase() + (element.id ? '#' + element.id : '')
+          + [...element.classList].map(c => '.' + c).join('')
+          + ' (right edge ' + Math.round(element.getBoundingClientRect().right) + ' px)';
+        return 'the page is ' + root.scrollWidth + ' px wide in a ' + width + ' px viewport: '
+          + outermost.map(name).join(', ');
+        """
+    )
+
+
+@pytest.fixture
+def screenshot(request):
+    """``screenshot(driver, step)``: the whole page as it is now, at desktop (1280×900) and phone
+    (390×844) size, saved as ``VAR_DIR/screenshots/<test name>-<step>-<width>.png`` (CI keeps the
+    var folder with its run); at phone width the page must not scroll sideways. The driver's
+    viewport is restored afterwards. Returns the paths."""
+    folder = Path(settings.VAR_DIR) / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    test_name = "".join(c if c.isalnum() or c in "-_." else "_" for c in request.node.name)
+
+    def take(driver: webdriver.Chrome, step: str) -> list[Path]:
+        import base64
+
+        before = driver.execute_script("return [window.innerWidth, window.innerHeight]")
+        paths, overflow = [], None
+        try:
+            for width, height in SCREENSHOT_SIZES:
+                set_viewport(driver, width, height)
+                if width <= PHONE_WIDTH:
+                    overflow = sideways_overflow(driver)
+                content = driver.execute_cdp_cmd("Page.getLayoutMetrics", {})["cssContentSize"]
+                clip = {
+                    "x": 0,
+                    "y": 0,
+                    "width": max(width, int(content["width"])),
+                    "height": min(max(height, int(content["height"])), SCREENSHOT_MAX_HEIGHT),
+                    "scale": 1,
+                }
+                shot = driver.execute_cdp_cmd(
+                    "Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True, "clip": clip}
+                )
+                path = folder / f"{test_name}-{step}-{width}.png"
+                path.write_bytes(base64.b64decode(shot["data"]))
+                paths.append(path)
+        finally:
+            set_viewport(driver, *before)
+        assert overflow is None, f"{step}: at {PHONE_WIDTH} px {overflow} (see {paths[-1]})"
+        return paths
+
+    return take

@@ -14,8 +14,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 from django.utils import formats, timezone, translation
-from django.utils.translation import gettext_lazy
 from django.utils.html import strip_tags
+from django.utils.translation import gettext_lazy
 
 from bargaining.models import NegotiationKind, NegotiationStatus, Side
 from bargaining.pages import home as home_page
