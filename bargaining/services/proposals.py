@@ -9,6 +9,7 @@ from bargaining.errors import InvalidProposal, MinutesSigned
 from bargaining.models import ConsultationSession, Negotiation, Proposal
 from bargaining.services.negotiations import negotiation_check_transition
 from bargaining.services.permissions import require_side
+from bargaining.services.sessions import session_signatures_withdraw
 from bargaining.services.topics import proposal_params_validate
 from contracts.rules.terms import ClauseCategory
 
@@ -25,13 +26,14 @@ def proposal_create(
     params: dict[str, Any] | None = None,
     text: str = "",
 ) -> Proposal:
-    """Table one side's position in a round; typed params must fit the term kind's schema."""
+    """Table one side's position in a round; typed params must fit the term kind's schema. The round's
+    record changes, so a chief's signature already given is withdrawn (R4)."""
     negotiation = Negotiation.objects.select_for_update().get(pk=negotiation.pk)
     require_side(user=user, enterprise=negotiation.enterprise, side=side)
     negotiation_check_transition(negotiation=negotiation, action="propose")
     if session.negotiation_id != negotiation.pk:
         raise InvalidProposal(_("The round belongs to another negotiation."), code="foreign_session")
-    session.refresh_from_db()
+    session = ConsultationSession.objects.select_for_update().get(pk=session.pk)
     if session.is_signed:
         raise MinutesSigned(
             _("Round %(n)s is closed: its minutes are signed.") % {"n": session.round_no}, code="minutes_signed"
@@ -42,6 +44,9 @@ def proposal_create(
         raise InvalidProposal(_("Unknown clause category."), code="unknown_category")
     elif not text.strip():
         raise InvalidProposal(_("A proposal needs a term or a text."), code="empty_proposal")
+    if session.union_signed_at or session.employer_signed_at:
+        session_signatures_withdraw(session)
+        session.save()
     return Proposal.objects.create(
         negotiation=negotiation,
         session=session,

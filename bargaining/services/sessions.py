@@ -115,11 +115,16 @@ def session_update(*, user, session: ConsultationSession, **fields: Any) -> Cons
         changed |= {a.pk for a in attendees} != set(session.attendees.values_list("pk", flat=True))
         session.attendees.set(attendees)
     if changed:
-        # Both chiefs always sign the same record: any change withdraws a signature already given.
-        session.union_signed_by = session.union_signed_at = None
-        session.employer_signed_by = session.employer_signed_at = None
+        session_signatures_withdraw(session)
     session.save()
     return session
+
+
+def session_signatures_withdraw(session: ConsultationSession) -> None:
+    """R4: both chiefs always sign the same record, so a change to it (its text, who attended, a
+    position tabled in it) withdraws a signature already given. The caller saves the round."""
+    session.union_signed_by = session.union_signed_at = None
+    session.employer_signed_by = session.employer_signed_at = None
 
 
 @transaction.atomic

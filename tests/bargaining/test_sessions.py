@@ -8,6 +8,7 @@ from django.utils import timezone
 from bargaining.errors import NotAChiefRepresentative
 from bargaining.models import ConsultationSession, NegotiationStatus, Side
 from bargaining.services.negotiations import negotiation_request, negotiation_respond
+from bargaining.services.proposals import proposal_create
 from bargaining.services.sessions import session_create, session_sign
 from contracts.enterprises.models import Role
 from tests.factories import NegotiationFactory, RepresentativeFactory, UserFactory, staff_side
@@ -429,3 +430,24 @@ def test_session_sign_refuses_a_user_who_represents_nobody(first_round):
 
     first_round.refresh_from_db()
     assert first_round.union_signed_at is None
+
+
+def test_a_position_tabled_after_one_chief_signed_withdraws_that_signature(
+    first_round, negotiation_in_rounds, union_user, employer_user
+):
+    # given the union's chief has signed the round's record
+    session_sign(user=union_user, session=first_round)
+    # when the employer tables a position in that round
+    proposal_create(
+        user=employer_user,
+        negotiation=negotiation_in_rounds,
+        session=first_round,
+        side=Side.EMPLOYER,
+        clause_category="pay",
+        term_kind="min_monthly_wage",
+        params={"amount": "2800"},
+    )
+    # then the record the union signed has changed: its signature is withdrawn, so both sign the same
+    first_round.refresh_from_db()
+    assert (first_round.union_signed_at, first_round.union_signed_by_id) == (None, None)
+    assert first_round.proposals.count() == 1
