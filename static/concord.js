@@ -72,11 +72,12 @@
     var range = niceRange(values.filter(function (v) { return v !== null && v !== undefined; }));
     chart.setOption({
       animation: false,
-      grid: { left: 8, right: 16, top: 48, bottom: 8, containLabel: true },
-      legend: { top: 0, data: data.series.map(function (line) { return line.name; }) },
+      // The legend on the first line, the axis's unit below it, then the plot: nothing overlaps.
+      grid: { left: 8, right: 16, top: 64, bottom: 8, containLabel: true },
+      legend: { top: 0, left: "center", data: data.series.map(function (line) { return line.name; }) },
       tooltip: { trigger: "axis", valueFormatter: function (v) { return v === null || v === undefined ? "—" : v + " " + unit; } },
       xAxis: { type: "category", data: data.rounds, boundaryGap: true },
-      yAxis: { type: "value", name: unit, scale: true, nameTextStyle: { align: "left" },
+      yAxis: { type: "value", name: unit, nameGap: 14, scale: true, nameTextStyle: { align: "left" },
                min: range ? range.min : null, max: range ? range.max : null },
       series: series
     });
