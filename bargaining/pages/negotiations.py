@@ -11,7 +11,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.http import HttpResponse
@@ -25,7 +24,17 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from bargaining import selectors
-from bargaining.models import Negotiation, NegotiationKind, NegotiationStatus, Representative, Side
+from bargaining.models import Negotiation, NegotiationStatus, Representative, Side
+from bargaining.pages.negotiation_forms import (
+    ConcludeForm,
+    NegotiationCreateForm,
+    RepresentativeFlagForm,
+    RepresentativeForm,
+    RequestForm,
+    RespondForm,
+    SuspendForm,
+    VacateForm,
+)
 from bargaining.services import negotiations as negotiation_services
 from bargaining.services import representatives as representative_services
 from bargaining.services.permissions import NEGOTIATION_WRITE_ROLES, SIDE_ROLES
@@ -38,97 +47,7 @@ from contracts.rules.terms import TERM_KINDS, ClauseCategory
 from contracts.rules.terms.forms import UNITS
 
 S = NegotiationStatus
-# Radio buttons side by side (concord.css .checks), wrapping on a phone.
-RADIOS = forms.RadioSelect(attrs={"class": "checks"})
 CARDS = ("request", "representatives", "rounds", "gap", "progress")
-
-
-# --- Forms: they only parse what was typed; the services judge it. ---------------------------
-
-
-def _date_field(label: Any, **kwargs: Any) -> forms.DateField:
-    # type=date sends ISO dates whatever the language; the localized formats still parse without JS.
-    return forms.DateField(label=label, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), **kwargs)
-
-
-class NegotiationCreateForm(forms.Form):
-    enterprise = forms.ModelChoiceField(label=_("Enterprise"), queryset=None)
-    title = forms.CharField(label=_("Title"), max_length=200)
-    kind = forms.ChoiceField(label=_("Kind"), choices=NegotiationKind.choices)
-
-    def __init__(self, *args: Any, enterprises, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["enterprise"].queryset = enterprises
-        if len(enterprises) == 1:
-            self.fields["enterprise"].initial = enterprises.first()
-
-
-class RequestForm(forms.Form):
-    requested_by = forms.ChoiceField(label=_("Requested by"), choices=Side.choices, widget=RADIOS)
-    received_on = _date_field(_("Received on"))
-    text = forms.CharField(label=_("Text of the request"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
-
-
-class RespondForm(forms.Form):
-    accepted = forms.TypedChoiceField(
-        label=_("Answer"),
-        choices=[("1", _("Accept: talks will be held")), ("0", _("Decline"))],
-        coerce=lambda value: value == "1",
-        widget=RADIOS,
-    )
-    responded_on = _date_field(_("Answered on"), initial=timezone.localdate)
-    text = forms.CharField(label=_("Text of the answer"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
-
-
-class RepresentativeForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=100)
-    position = forms.CharField(label=_("Position"), max_length=200, required=False)
-    side = forms.ChoiceField(label=_("Side"), choices=Side.choices, widget=RADIOS)
-    login = forms.ModelChoiceField(
-        label=_("Login"), queryset=None, required=False, help_text=_("Optional: lets this person sign minutes.")
-    )
-    is_chief = forms.BooleanField(label=_("Chief representative"), required=False)
-    is_external = forms.BooleanField(label=_("Outside expert"), required=False)
-    replaces = forms.ModelChoiceField(label=_("Fills the vacancy of"), queryset=None, required=False)
-
-    def __init__(self, *args: Any, negotiation: Negotiation, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        users = get_user_model().objects.filter(memberships__enterprise=negotiation.enterprise).distinct()
-        self.fields["login"].queryset = users.order_by("username")
-        self.fields["login"].label_from_instance = lambda user: user.get_full_name() or user.get_username()
-        vacancies = negotiation.representatives.filter(vacated_on__isnull=False, replacement__isnull=True)
-        self.fields["replaces"].queryset = vacancies
-        self.fields["replaces"].label_from_instance = lambda r: f"{r.name} ({r.get_side_display()})"
-        if not vacancies:
-            del self.fields["replaces"]
-
-
-class RepresentativeFlagForm(forms.Form):
-    field = forms.ChoiceField(choices=[("is_chief", _("chief representative")), ("is_external", _("outside expert"))])
-    value = forms.TypedChoiceField(choices=[("1", _("yes")), ("0", _("no"))], coerce=lambda value: value == "1")
-
-
-class VacateForm(forms.Form):
-    on = _date_field(_("Left office on"), initial=timezone.localdate)
-
-
-class SuspendForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    next_meeting_at = forms.DateTimeField(
-        label=_("Next meeting"),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-    )
-    next_meeting_location = forms.CharField(label=_("Next meeting place"), max_length=200)
-
-
-class ConcludeForm(forms.Form):
-    contract_term_start = _date_field(_("Contract term starts"), required=False)
-    contract_term_end = _date_field(
-        _("Contract term ends"), required=False, help_text=_("Leave both empty for the usual term (R10).")
-    )
-
-
-# --- What the pages read ---------------------------------------------------------------------
 
 
 def _visible(request, pk: int) -> Negotiation:
