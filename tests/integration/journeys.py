@@ -31,7 +31,7 @@ from tests.factories import EnterpriseFactory, NegotiationFactory, Representativ
 from tests.integration.conftest import CHROMEDRIVER, CHROMIUM, CHROMIUM_FLAGS
 from tests.integration.test_pages_browser import log_in, member
 
-WAIT = 10  # seconds for a page or an htmx answer
+WAIT = 20  # seconds at most for a page or an htmx answer (CI runs on 2 busy cores)
 POLL = 0.1  # seconds between two looks while waiting
 
 UNION_TEAM = ("王丽", "李强", "张敏")  # the first is the chief representative
