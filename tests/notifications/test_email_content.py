@@ -168,3 +168,22 @@ def test_a_recipient_without_an_e_mail_address_fails_visibly_instead_of_silently
     delivery = Delivery.objects.get()
     assert delivery.last_error == "the recipient has no e-mail address"
     assert smtp_backend.received == []
+
+
+@pytest.mark.parametrize(
+    ("language", "subject"),
+    [("zh-hans", "违约提醒：华南纺织有限公司，第四条，2026-05"), ("en", "Breach at 华南纺织有限公司: 第四条, 2026-05")],
+)
+def test_a_clause_numbered_as_chinese_contracts_number_it_is_not_wrapped_twice(
+    smtp_backend, send_outbox, language, subject
+):
+    # given a breach of the clause a Chinese contract numbers "第四条"
+    leader = UserFactory(email="leader@example.org")
+    Preference.objects.create(user=leader, language=language)
+    raise_alert([leader], context=breach_context(enterprise="华南纺织有限公司", clause="第四条", period="2026-05"))
+
+    send_outbox()
+
+    # then the subject names it once, as printed, not "第 第四条 条"
+    (received,) = smtp_backend.received
+    assert received.subject == subject
