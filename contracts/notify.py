@@ -28,7 +28,9 @@ def alert_labels(context: dict[str, Any]) -> dict[str, Any]:
     if context.get("clause"):
         clause = str(context["clause"])
         labels["clause_label"] = (
-            clause if WORDED_CLAUSE.match(clause) else pgettext("a clause by its number", "clause %(n)s") % {"n": clause}
+            clause
+            if WORDED_CLAUSE.match(clause)
+            else pgettext("a clause by its number", "clause %(n)s") % {"n": clause}
         )
     if "unit" in context:
         for name in SHORTFALLS:
