@@ -15,7 +15,7 @@ from django.shortcuts import resolve_url
 from django.urls import reverse
 from django.utils import translation
 from selenium import webdriver
-from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException, WebDriverException
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
@@ -126,7 +126,17 @@ def wait_until(browser, condition, message: str, timeout: float = WAIT):
     """``condition(browser)`` once it is true; an element htmx swaps away meanwhile is looked up again."""
     ignored = (NoSuchElementException, StaleElementReferenceException)
     wait = WebDriverWait(browser, timeout, poll_frequency=POLL, ignored_exceptions=ignored)
-    return wait.until(condition, message=message)
+
+    def settled(driver):
+        try:
+            return condition(driver)
+        except WebDriverException as error:
+            # Chromium's word for a node htmx swapped out between two commands: look again.
+            if "does not belong to the document" in str(error):
+                return False
+            raise
+
+    return wait.until(settled, message=message)
 
 
 def path_of(browser) -> str:
@@ -137,9 +147,27 @@ def wait_for_path(browser, path: str) -> None:
     wait_until(browser, lambda b: path_of(b) == path, f"the browser did not get to {path}")
 
 
+def _replaced(old: WebElement):
+    """Whether ``old`` has left the document. Chromium may answer a node caught mid-swap with a
+    plain "does not belong to the document" error instead of a stale reference: that is gone too."""
+
+    def check(_browser) -> bool:
+        try:
+            old.is_enabled()
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as error:
+            if "does not belong to the document" in str(error):
+                return True
+            raise
+        return False
+
+    return check
+
+
 def wait_for_new(browser, old: WebElement, selector: str) -> WebElement:
     """The element at ``selector`` once ``old`` has been replaced (an htmx swap, a new page)."""
-    wait_until(browser, ec.staleness_of(old), f"{selector} was not replaced")
+    wait_until(browser, _replaced(old), f"{selector} was not replaced")
     return wait_until(browser, ec.presence_of_element_located((By.CSS_SELECTOR, selector)), f"no {selector}")
 
 
