@@ -29,6 +29,7 @@ run: demo
 	@echo "Concord on http://$(HOST):$(PORT)/  (API docs: http://$(HOST):$(PORT)/api/docs/)"
 	@$(BIN)/python manage.py demo_data --logins-only --url http://$(HOST):$(PORT)/
 	@trap 'kill 0' INT TERM EXIT; \
+	export NOTIFICATIONS_SITE_URL=$${NOTIFICATIONS_SITE_URL:-http://$(HOST):$(PORT)}; \
 	$(BIN)/celery -A config worker --loglevel=INFO --concurrency=2 & \
 	$(BIN)/celery -A config beat --loglevel=INFO & \
 	$(BIN)/python manage.py runserver --noreload $(HOST):$(PORT) & \
