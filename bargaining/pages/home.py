@@ -15,7 +15,7 @@ from django.db.models import Count, Exists, F, OuterRef, Sum, Window
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import RowNumber
 from django.shortcuts import render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -40,14 +40,6 @@ BREACHES_SETTLED = (BreachStatus.REMEDIED, BreachStatus.CLOSED)
 LATEST_ALERTS = 3
 
 
-def _url(name: str, *args: Any) -> str | None:
-    """The URL of a page another engineer may not have wired yet: None until it exists."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return None
-
-
 def _congress_votes(user, roles: dict[int, set[str]]) -> list[dict[str, Any]]:
     """The secret-ballot sessions open in the enterprises where ``user`` is a delegate, and whether
     they have voted in each: that a receipt exists, never what they chose."""
@@ -62,7 +54,7 @@ def _congress_votes(user, roles: dict[int, set[str]]) -> list[dict[str, Any]]:
         .order_by("held_on", "pk")
     )
     return [
-        {"session": session, "voted": session.voted, "url": _url("contracts:congress_session", session.pk)}
+        {"session": session, "voted": session.voted, "url": reverse("contracts:congress_session", args=[session.pk])}
         for session in sessions
     ]
 

@@ -16,7 +16,7 @@ from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext
@@ -52,15 +52,6 @@ CARDS = ("request", "representatives", "rounds", "gap", "progress")
 
 def _visible(request, pk: int) -> Negotiation:
     return get_object_or_404(selectors.negotiation_list(user=request.user), pk=pk)
-
-
-def _url_or_none(name: str, *args: Any) -> str | None:
-    # The round pages and the gap chart are provided by bargaining/pages/rounds.py; until that
-    # module names them, the workspace shows the rounds without links.
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return None
 
 
 def _topic_label(category: str, kind: str) -> str:
@@ -205,7 +196,7 @@ def _workspace(request, negotiation: Negotiation, **state: Any) -> dict[str, Any
         contract = drafted.order_by("-pk").first()
     pack = negotiation.enterprise.pack
     sessions = [
-        {"session": session, "url": _url_or_none("bargaining:round", negotiation.pk, session.pk)}
+        {"session": session, "url": reverse("bargaining:round", args=[negotiation.pk, session.pk])}
         for session in selectors.session_list(negotiation=negotiation)
     ]
     return {
@@ -223,11 +214,11 @@ def _workspace(request, negotiation: Negotiation, **state: Any) -> dict[str, Any
         if is_open
         else [],
         "sessions": sessions,
-        "round_open_url": _url_or_none("bargaining:round_open", negotiation.pk)
+        "round_open_url": reverse("bargaining:round_open", args=[negotiation.pk])
         if may_negotiate and may("hold_round")
         else None,
         "gap": gap,
-        "gap_url": _url_or_none("bargaining:gap", negotiation.pk),
+        "gap_url": reverse("bargaining:gap", args=[negotiation.pk]),
         "agreed_preview": [row for row in gap if row["agreed"]],
         "agreed": [
             {"topic": _topic_label(p.clause_category, p.term_kind), "worded": _worded(p.term_kind, p.params, p.text)}

@@ -12,13 +12,12 @@ from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy
 
 from bargaining.models import NegotiationKind, NegotiationStatus, Side
-from bargaining.pages import home as home_page
 from bargaining.services.negotiations import negotiation_request
 from contracts.compliance.models import Breach, BreachStatus, ComplianceRun, PayrollImport
 from contracts.enterprises.models import Membership, Role
@@ -185,25 +184,6 @@ def test_home_of_a_delegate_shows_the_open_session_first_with_the_vote_button(ch
     assert congress_at < html.index("<h1>") + 200
     assert f'class="button primary vote" href="{vote_url}"' in html
     assert "2027年度工资专项集体合同" in visible(html[congress_at:])
-
-
-def test_home_of_a_delegate_renders_without_the_voting_page_wired(chinese_enterprise, organiser, delegate, monkeypatch):
-    # given the voting page's URL does not exist (yet)
-    session = open_ballot(chinese_enterprise, organiser)
-    real_reverse = home_page.reverse
-
-    def reverse_without_voting(name, *args, **kwargs):
-        if name == "contracts:congress_session":
-            raise NoReverseMatch(name)
-        return real_reverse(name, *args, **kwargs)
-
-    monkeypatch.setattr(home_page, "reverse", reverse_without_voting)
-
-    html = page(delegate, "en")
-
-    assert f'id="congress-session-{session.pk}"' in html
-    assert 'class="button primary vote"' not in html
-    assert "The voting page is not open yet." in visible(html)
 
 
 def test_home_of_a_delegate_who_voted_says_so_and_never_what_they_chose(chinese_enterprise, organiser, delegate):
