@@ -24,6 +24,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("", include("contracts.urls")),
     path("", include("bargaining.urls")),
+    path("", include("notifications.pages")),
 ]
 
 if settings.DEBUG:

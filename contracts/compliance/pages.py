@@ -5,6 +5,7 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from config.errors import DomainError
@@ -71,3 +72,9 @@ def payroll_index(request):
     for payroll in imports:
         payroll.problems = [{**problem, "reason": problem_reason(problem)} for problem in payroll.problems]
     return render(request, "contracts/payroll.html", {"form": form, "imports": imports, "refresh": busy})
+
+
+urlpatterns = [
+    path("breaches/", breach_index, name="breaches"),
+    path("payroll/", payroll_index, name="payroll"),
+]

@@ -2,6 +2,7 @@
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
+from django.urls import path
 
 from contracts import selectors
 from contracts.rules.terms import TERM_KINDS, ClauseCategory
@@ -45,3 +46,9 @@ def contract_page(request, pk: int):
 def _terms_worded(terms: list[dict]) -> list[str]:
     """A clause's typed terms as a person reads them ("月基本工资不低于 2850 元")."""
     return [TERM_KINDS[term["kind"]].describe(term["params"]) for term in terms if term.get("kind") in TERM_KINDS]
+
+
+urlpatterns = [
+    path("contracts/", contract_index, name="index"),
+    path("contracts/<int:pk>/", contract_page, name="contract"),
+]

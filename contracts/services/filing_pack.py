@@ -5,13 +5,13 @@ votes, the list of representatives and the signed minutes of every round
 (PCC Art. 42; the local lists of filing materials, e.g. Beijing Art. 46).
 """
 
-import csv
 import io
 import zipfile
 
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from config.spreadsheets import csv_bytes
 from contracts.documents.context import contract_context, minutes_context, resolution_context, resolution_session
 from contracts.documents.negotiation_records import negotiation_records
 from contracts.documents.render import render_docx
@@ -23,15 +23,14 @@ FILEABLE = {ContractStatus.SIGNED, ContractStatus.FILED, ContractStatus.EFFECTIV
 
 
 def _representatives_csv(negotiation_id: int | None) -> bytes:
-    """Name, side, position and role of each representative, as a spreadsheet opens it (UTF-8 with BOM)."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([_("Side"), _("Name"), _("Position"), _("Role"), _("Left office on")])
+    """Name, side, position and role of each representative, as a spreadsheet opens it (UTF-8 with
+    BOM; a name that begins like a formula stays text)."""
+    rows = [[_("Side"), _("Name"), _("Position"), _("Role"), _("Left office on")]]
     if negotiation_id is not None:
         for person in negotiation_records().representative_list(negotiation_id=negotiation_id):
             role = _("chief representative") if person.is_chief else (_("outside expert") if person.is_external else "")
-            writer.writerow([person.side_label, person.name, person.position, role, person.vacated_on or ""])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+            rows.append([person.side_label, person.name, person.position, role, person.vacated_on or ""])
+    return csv_bytes(rows)
 
 
 def _signed_rounds(negotiation_id: int | None) -> list[tuple[int, int]]:

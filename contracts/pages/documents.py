@@ -1,0 +1,3 @@
+"""Placeholder: filled in this step."""
+
+urlpatterns: list = []

@@ -1,0 +1,5 @@
+"""Placeholder: filled in this step."""
+
+app_name = "notifications"
+
+urlpatterns: list = []
