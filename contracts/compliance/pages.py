@@ -74,7 +74,15 @@ def payroll_index(request):
     return render(request, "contracts/payroll.html", {"form": form, "imports": imports, "refresh": busy})
 
 
+def breach_page(request, pk: int):
+    """Placeholder until the breach page is built in this step."""
+    from django.http import HttpResponse
+
+    return HttpResponse(status=501)
+
+
 urlpatterns = [
     path("breaches/", breach_index, name="breaches"),
+    path("breaches/<int:pk>/", breach_page, name="breach"),
     path("payroll/", payroll_index, name="payroll"),
 ]
