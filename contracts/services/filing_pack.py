@@ -25,7 +25,7 @@ FILEABLE = {ContractStatus.SIGNED, ContractStatus.FILED, ContractStatus.EFFECTIV
 def _representatives_csv(negotiation_id: int | None) -> bytes:
     """Name, side, position and role of each representative, as a spreadsheet opens it (UTF-8 with
     BOM; a name that begins like a formula stays text)."""
-    rows = [[_("Side"), _("Name"), _("Position"), _("Role"), _("Left office on")]]
+    rows: list[list[object]] = [[_("Side"), _("Name"), _("Position"), _("Role"), _("Left office on")]]
     if negotiation_id is not None:
         for person in negotiation_records().representative_list(negotiation_id=negotiation_id):
             role = _("chief representative") if person.is_chief else (_("outside expert") if person.is_external else "")
