@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import QuerySet
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,6 +30,7 @@ from contracts.documents.context import (
     minutes_session,
     resolution_session,
 )
+from contracts.documents.negotiation_records import negotiation_records
 from contracts.documents.render import render_docx
 from contracts.documents.templates import template_name, template_path
 from contracts.enterprises.access import enterprise_list
@@ -42,7 +44,7 @@ from contracts.errors import (
     UnknownDownloadFormat,
     UnknownLanguage,
 )
-from contracts.models import Contract, Document, DocumentKind, DocumentStatus
+from contracts.models import CongressSession, Contract, Document, DocumentKind, DocumentStatus
 
 logger = logging.getLogger(__name__)
 
@@ -223,3 +225,34 @@ def document_file(*, document: Document, file_format: str = "docx") -> DocumentF
     if file_format != "docx":
         raise UnknownDownloadFormat(_("Download as docx or pdf."), extra={"formats": ["docx", "pdf"]})
     return DocumentFile(document.file, f"{stem}.docx", DOCX_CONTENT_TYPE)
+
+
+# --- selectors for the documents page ----------------------------------------------------
+
+
+def document_list(*, user) -> QuerySet[Document]:
+    """The documents of the contracts of the enterprises ``user`` holds a role in, newest first."""
+    return Document.objects.filter(contract__enterprise__in=enterprise_list(user=user)).select_related(
+        "contract", "requested_by"
+    )
+
+
+@dataclass(frozen=True)
+class DocumentSubjects:
+    """What each kind of document could be about for a contract now: the rounds whose minutes
+    both chiefs signed (id, round number), the closed congress sessions, newest first."""
+
+    signed_rounds: list[tuple[int, int]]
+    closed_sessions: list[CongressSession]
+
+
+def document_subjects(*, contract: Contract) -> DocumentSubjects:
+    rounds = (
+        negotiation_records().signed_round_ids(negotiation_id=contract.negotiation_id)
+        if contract.negotiation_id is not None
+        else []
+    )
+    sessions = list(
+        CongressSession.objects.filter(contract=contract, closed_at__isnull=False).order_by("-closed_at", "-id")
+    )
+    return DocumentSubjects(signed_rounds=rounds, closed_sessions=sessions)
