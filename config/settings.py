@@ -83,6 +83,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "contracts.compliance.context_processors.navigation",
+                "notifications.context_processors.unread_alerts",
             ],
         },
     },

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 
 from notifications.models import Alert, Digest, Level
@@ -57,10 +58,12 @@ def _one_line(text: str) -> str:
 
 
 def _base_context(language: str, recipient=None) -> dict[str, Any]:
+    """What every e-mail's footer links to: the reader's alerts and their notification preferences."""
     return {
         "language": language,
         "site_url": settings.NOTIFICATIONS_SITE_URL.rstrip("/"),
-        "preferences_url": absolute_url("/api/v1/notification-preferences/"),
+        "alerts_url": absolute_url(reverse("notifications:alerts")),
+        "preferences_url": absolute_url(reverse("notifications:preferences")),
         "recipient_name": (recipient.get_full_name() or recipient.get_username()) if recipient else "",
     }
 
@@ -94,14 +97,15 @@ def render_alert(alert: Alert, *, language: str) -> Rendered:
         return _render(f"notifications/{alert.template}", context)
 
 
-def _item(alert: Alert) -> dict[str, Any]:
+def alert_item(alert: Alert) -> dict[str, Any]:
+    """An alert as a page lists it, in the active language: its facts (with the registered
+    processors' words) and the subject its e-mail carries."""
     facts = alert_facts(alert)
-    return {
-        "alert": alert,
-        "facts": facts,
-        "subject": alert_subject(alert, facts),
-        "link_url": absolute_url(alert.link),
-    }
+    return {"alert": alert, "facts": facts, "subject": alert_subject(alert, facts)}
+
+
+def _item(alert: Alert) -> dict[str, Any]:
+    return {**alert_item(alert), "link_url": absolute_url(alert.link)}
 
 
 def _breach_rank(item: dict[str, Any]) -> tuple:

@@ -16,3 +16,10 @@ def alert_list(*, user, level: str | None = None, read: bool | None = None) -> Q
         alerts = alerts.filter(read_at__isnull=not read)
     unread = ExpressionWrapper(Q(read_at__isnull=True), output_field=BooleanField())
     return alerts.annotate(unread=unread).order_by("-unread", "-created_at", "-id")
+
+
+def alert_unread_count(*, user) -> int:
+    """How many of the user's own alerts are unread: one count on the (recipient, read_at) index."""
+    if not user.is_authenticated:
+        return 0
+    return Alert.objects.filter(recipient=user, read_at__isnull=True).count()

@@ -210,7 +210,7 @@ def home(request):
             "congress": _congress_votes(user, roles),
             "cards": cards,
             "unread_total": unread_total,
-            "alerts_url": reverse("alert-list"),
+            "alerts_url": reverse("notifications:alerts"),
         },
     )
 

@@ -187,3 +187,80 @@ def test_a_clause_numbered_as_chinese_contracts_number_it_is_not_wrapped_twice(
     # then the subject names it once, as printed, not "第 第四条 条"
     (received,) = smtp_backend.received
     assert received.subject == subject
+
+
+# --- links: every e-mail opens the pages of the site it came from --------------------------------
+
+SITE = "https://concord.example.org"
+
+
+def e_mail_links(received) -> tuple[list[str], list[str]]:
+    """The links of a message: the HTML's hrefs and the plain text's addresses."""
+    return re.findall(r'href="([^"]+)"', received.html), re.findall(r"https?://\S+", received.text)
+
+
+def page_of(url: str):
+    """The page a link of ours opens: it must start with the site's address."""
+    from urllib.parse import urlsplit
+
+    from django.urls import resolve
+
+    assert url.startswith(SITE + "/"), f"{url} is not on {SITE}"
+    return resolve(urlsplit(url).path)
+
+
+def test_an_alerts_e_mail_links_to_its_page_the_inbox_and_the_preferences_on_the_site(
+    smtp_backend, send_outbox, settings
+):
+    settings.NOTIFICATIONS_SITE_URL = SITE + "/"
+    leader = UserFactory(email="leader@example.org")
+    alert_raise(
+        recipients=[leader.pk],
+        level=Level.WARNING,
+        template="deadline_soon",
+        context=deadline_context(contract=7),
+        link="/contracts/7/",
+        dedup_key="soon:R8:contract:7",
+    )
+
+    send_outbox()
+
+    (received,) = smtp_backend.received
+    for links in e_mail_links(received):
+        pages = [page_of(url) for url in links]
+        names = [match.view_name for match in pages]
+        # the alert's own page, then the footer's inbox and preferences, in both parts of the message
+        assert names == ["contracts:contract", "notifications:alerts", "notifications:preferences"]
+        assert pages[0].kwargs == {"pk": 7}
+    assert "/api/" not in received.html + received.text  # no developer form any more
+
+
+def test_a_digests_e_mail_links_each_alert_and_the_inbox_and_the_preferences_on_the_site(
+    smtp_backend, send_outbox, settings, freeze_now
+):
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from notifications.models import Mode
+    from notifications.services import digests_prepare
+
+    settings.NOTIFICATIONS_SITE_URL = SITE
+    morning = dt.datetime(2026, 3, 20, 8, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    reader = UserFactory(email="reader@example.org")
+    Preference.objects.create(user=reader, mode=Mode.DAILY_DIGEST, language="en")
+    freeze_now(morning - dt.timedelta(hours=2))
+    raise_alert([reader], key="breach:1")
+    freeze_now(morning)
+    digests_prepare(now=morning)
+
+    send_outbox()
+
+    (received,) = smtp_backend.received
+    html_links, text_links = e_mail_links(received)
+    for links in (html_links, text_links):
+        names = {page_of(url).view_name for url in links if "/api/" not in url}
+        assert {"notifications:alerts", "notifications:preferences"} <= names
+    from django.urls import reverse
+
+    assert received.html.count(f'href="{SITE}{reverse("notifications:preferences")}"') == 1
+    assert f"All alerts: {SITE}{reverse('notifications:alerts')}" in received.text

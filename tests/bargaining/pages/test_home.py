@@ -299,7 +299,7 @@ def test_home_counts_unread_alerts_with_their_latest_subjects(chinese_enterprise
 
     assert "You have 4 unread alerts." in text
     assert "4 unread alerts" in text
-    assert f'href="{reverse("alert-list")}"' in html
+    assert f'href="{reverse("notifications:alerts")}"' in html
     subjects = re.findall(r"Breach at 华南纺织有限公司: clause 5, (\d{4}-\d{2})", text)
     assert subjects == ["2026-04", "2026-03", "2026-02"]  # the latest three, newest first
 
