@@ -4,10 +4,9 @@
 import datetime as dt
 from typing import Any
 
+from contracts.articles import clause_article
 from contracts.compliance.models import Breach
 from contracts.rules.terms import TERM_KINDS, term_rule
-from contracts.rules.terms.payroll import UNIT_FEN
-from contracts.rules.units import quantity_text, unit_amount
 
 
 class BreachRecordsFromDatabase:
@@ -15,22 +14,20 @@ class BreachRecordsFromDatabase:
         return Breach.objects.filter(pk=breach_id, contract_id=contract_id).exists()
 
     def notice_facts(self, *, contract_id: int, breach_id: int) -> dict[str, Any]:
-        """The term, period, people and shortfall, in the active language."""
-        breach = Breach.objects.filter(pk=breach_id, contract_id=contract_id).first()
+        """The term, period, people and shortfall (the integer kept in its unit, worded by the notice
+        as every page words it), and the article that holds the clause as the contract prints it."""
+        breach = Breach.objects.select_related("contract").filter(pk=breach_id, contract_id=contract_id).first()
         if breach is None:
             raise LookupError(f"no breach {breach_id} of contract {contract_id}")
         term = TERM_KINDS[breach.term_kind].label if breach.term_kind in TERM_KINDS else breach.term_kind
-        # Money stays a number, printed under the notice's amount-in-yuan label; other units are worded.
-        shortfall: Any = (
-            unit_amount(breach.total_shortfall, breach.unit)
-            if breach.unit == UNIT_FEN
-            else quantity_text(breach.total_shortfall, breach.unit)
-        )
         return {
-            "term": f"{breach.clause_number} · {term}",
+            "term": str(term),
+            "clause": breach.clause_number,
+            "clause_article": clause_article(breach.contract, breach.clause_number),
             "period": breach.period,
             "affected": breach.affected_count,
-            "shortfall": shortfall,
+            "shortfall": breach.total_shortfall,
+            "unit": breach.unit,
             "rule": term_rule(breach.term_kind),
         }
 

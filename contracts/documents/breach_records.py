@@ -18,7 +18,9 @@ class BreachRecords(Protocol):
 
     def notice_facts(self, *, contract_id: int, breach_id: int) -> dict[str, Any]:
         """What a notice says of the breach, in the active language: the keys of
-        ``contracts.documents.context.BREACH_KEYS`` (``article`` may be left out)."""
+        ``contracts.documents.context.BREACH_KEYS``: the shortfall as the integer kept in its
+        ``unit`` (the notice words it), the clause's stored number and its printed article
+        (``clause_article``); ``article`` may be left out."""
         ...
 
     def last_checked_at(self, *, contract_id: int, breach_id: int) -> dt.datetime | None:

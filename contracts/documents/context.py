@@ -14,36 +14,28 @@ import it back: bargaining hands its rounds over as plain records
 
 import datetime as dt
 from collections.abc import Mapping
-from decimal import Decimal
 from typing import Any
 
 from django.utils import formats, timezone, translation
 
+from contracts.articles import article_label, chinese_numeral, clause_article, printed_order
 from contracts.documents.breach_records import breach_records
 from contracts.documents.labels import labels
 from contracts.documents.negotiation_records import RoundRecord, RoundSignature, negotiation_records
-from contracts.models import CongressSession, Contract, ContractVersion, DocumentKind
+from contracts.models import CongressSession, Contract, ContractStatus, ContractVersion, DocumentKind
 from contracts.rules.decisions import ARTICLES, article
 from contracts.rules.packs import CongressMajority
 from contracts.rules.terms import ClauseCategory
+from contracts.rules.terms.payroll import UNIT_DATE
+from contracts.rules.units import quantity_text
 from contracts.selectors import contract_snapshot
 
-NUMERALS = "零一二三四五六七八九"
 DASH = "—"
 BLANK_NAME = "________________"
 
 
 class ContextUnavailable(Exception):
     """The document cannot be built from what the database holds (a wrong or missing subject)."""
-
-
-def chinese_numeral(n: int) -> str:
-    """1 → 一, 10 → 十, 15 → 十五, 20 → 二十, 99 → 九十九 (chapters never pass 99)."""
-    if not 0 < n < 100:
-        return str(n)
-    tens, units = divmod(n, 10)
-    text = ("" if tens == 1 else NUMERALS[tens]) + "十" if tens else ""
-    return text + (NUMERALS[units] if units else "")
 
 
 def _is_chinese() -> bool:
@@ -53,6 +45,7 @@ def _is_chinese() -> bool:
 def _base_labels() -> dict[str, str]:
     result = labels()
     result["colon"] = "：" if _is_chinese() else ": "
+    result["space"] = "" if _is_chinese() else " "  # between words: none in Chinese
     return result
 
 
@@ -96,46 +89,142 @@ def _snapshot(contract: Contract, version: int | None) -> dict[str, Any]:
 
 
 def _chapters(clauses: list[dict[str, Any]], text: dict[str, str]) -> list[dict[str, Any]]:
-    """Clauses grouped by category, in the order of PCC Art. 8; each keeps its own order."""
-    by_category: dict[str, list[dict[str, Any]]] = {code: [] for code in ClauseCategory.values}
-    for clause in clauses:
-        category = clause.get("category")
-        by_category[category if category in by_category else ClauseCategory.OTHER].append(clause)
+    """Clauses grouped by category, in the order of PCC Art. 8, each keeping its own order, and
+    numbered as articles down that printed order (``contracts.articles``): the 第N条 the page
+    prints is the one alerts, notices and the contract page cite."""
     space = "\u3000" if _is_chinese() else " "
-    chapters = []
-    for code, members in by_category.items():
-        if not members:
-            continue
-        n = len(chapters) + 1
-        number = text["chapter"] % {"n": chinese_numeral(n) if _is_chinese() else n}
-        chapters.append(
+    chapters: list[dict[str, Any]] = []
+    for entry in printed_order(clauses):
+        if not chapters or chapters[-1]["code"] != entry.category:
+            n = len(chapters) + 1
+            label = str(ClauseCategory(entry.category).label)
+            number = text["chapter"] % {"n": chinese_numeral(n) if _is_chinese() else n}
+            chapters.append(
+                {
+                    "code": entry.category,
+                    "number": n,
+                    "label": label,
+                    "heading": f"{number}{space}{label}",
+                    "clauses": [],
+                }
+            )
+        clause = entry.clause
+        title = clause.get("title", "")
+        chapters[-1]["clauses"].append(
             {
-                "code": code,
-                "number": n,
-                "label": str(ClauseCategory(code).label),
-                "heading": f"{number}{space}{ClauseCategory(code).label}",
-                "clauses": [
-                    {
-                        "number": clause.get("number", ""),
-                        "title": clause.get("title", ""),
-                        "heading": f"{clause.get('number', '')}{space}{clause.get('title', '')}".strip(),
-                        "paragraphs": _paragraphs(clause.get("text", "")),
-                    }
-                    for clause in members
-                ],
+                "number": clause.get("number", ""),
+                "article": entry.label,
+                "title": title,
+                "heading": f"{entry.label}{space}{title}".strip(),
+                "paragraphs": _paragraphs(clause.get("text", "")),
             }
         )
     return chapters
 
 
+# The stages of a contract's life, in order: a version prints the records of the stages it reached.
+STAGES = [
+    ContractStatus.DRAFT,
+    ContractStatus.IN_CONGRESS,
+    ContractStatus.APPROVED,
+    ContractStatus.SIGNED,
+    ContractStatus.FILED,
+    ContractStatus.EFFECTIVE,
+    ContractStatus.EXPIRED,
+]
+
+
+def _reached(status: str, stage: str) -> bool:
+    return status in STAGES and STAGES.index(status) >= STAGES.index(stage)
+
+
+def _rule(rule: str) -> str:
+    return f"{rule} · {article(rule)}"
+
+
+def _approval(contract: Contract, version: int, text: dict[str, str]) -> dict[str, Any] | None:
+    """R6: the congress vote that approved the printed text (the latest closed session on it or an
+    earlier version), as one line with its figures; None before the congress approved it."""
+    session = (
+        CongressSession.objects.filter(
+            contract=contract, closed_at__isnull=False, passed=True, contract_version__lte=version
+        )
+        .order_by("-closed_at", "-id")
+        .first()
+    )
+    if session is None:
+        return None
+    figures = {
+        "date": _date(session.held_on),
+        "total": session.delegates_total,
+        "present": _count(session.present),
+        "yes": _count(session.yes),
+        "no": _count(session.no),
+        "abstain": _count(session.abstain),
+        "result": text["passed"] if session.passed else text["not_passed"],
+    }
+    return {
+        **{key: str(value) for key, value in figures.items()},
+        "line": text["approval_line"] % figures,
+        "rule": _rule("R6"),
+    }
+
+
+def _filing(contract: Contract, text: dict[str, str]) -> dict[str, Any] | None:
+    """R8: when the signed text was filed and when the labour administration received it."""
+    if contract.filed_on is None:
+        return None
+    return {
+        "filed_on": _date(contract.filed_on),
+        "receipt_on": _date(contract.receipt_on, blank=text["not_yet"]),
+        "rule": _rule("R8"),
+    }
+
+
+def _review(contract: Contract, status: str, text: dict[str, str]) -> dict[str, Any] | None:
+    """R9: the review period, the date the contract takes effect, or the administration's objection."""
+    if contract.objected_on is not None and contract.signed_on is None and not _reached(status, ContractStatus.SIGNED):
+        return {
+            "deadline": "",
+            "effective_on": "",
+            "objection": text["objection_on"] % {"date": _date(contract.objected_on)},
+            "objection_text": _paragraphs(contract.objection_text),
+            "rule": _rule("R9"),
+        }
+    if contract.receipt_on is None or not _reached(status, ContractStatus.FILED):
+        return None
+    effective = _date(contract.effective_on)
+    if contract.effective_on is not None:
+        wording = text["effective_confirmed"] if contract.effective_confirmed else text["effective_unless_objection"]
+        effective = wording % {"date": effective}
+    return {
+        "deadline": _date(contract.review_deadline),
+        "effective_on": effective,
+        "objection": text["no_objection"],
+        "objection_text": [],
+        "rule": _rule("R9"),
+    }
+
+
+def _signature(user, signed_at: dt.datetime | None, text: dict[str, str]) -> dict[str, str]:
+    """A chief's name and the day they signed (in Asia/Shanghai), from the contract's own record of
+    it; a blank line to sign on until then."""
+    return {"name": _person(user), "date": _date(signed_at, blank=text["blank_date"])}
+
+
 def contract_context(*, contract: Contract, language: str, version: int | None = None) -> dict[str, Any]:
-    """The collective contract at ``version``: cover, parties, chapters of clauses, signatures."""
+    """The collective contract at ``version``: cover, parties, chapters of articles, and the records
+    of its life so far, each from the contract's own data: the congress approval (R6), both chiefs'
+    signatures with the day each signed (R7), the filing (R8) and the administration's review (R9)."""
     with translation.override(language):
         text = _base_labels()
         snapshot = _snapshot(contract, version)
         head = snapshot["contract"]
+        printed_version = version if version is not None else contract.version
+        status = head.get("status", contract.status)
         term_start, term_end = dt.date.fromisoformat(head["term_start"]), dt.date.fromisoformat(head["term_end"])
-        blank_date = text["blank_date"]
+        approved = _reached(status, ContractStatus.APPROVED)
+        filed = _reached(status, ContractStatus.FILED)
         return {
             "language": language,
             "labels": text,
@@ -145,19 +234,16 @@ def contract_context(*, contract: Contract, language: str, version: int | None =
                 "kind": head["kind"],
                 "kind_name": text.get(f"kind_{head['kind']}", text["kind_general"]),
                 "term": text["term_span"] % {"start": _date(term_start), "end": _date(term_end)},
-                "version": str(version if version is not None else contract.version),
+                "version": str(printed_version),
             },
             "chapters": _chapters(snapshot["clauses"], text),
+            "approval": _approval(contract, printed_version, text) if approved else None,
             "signatures": {
-                "union": {
-                    "name": _person(contract.union_chief),
-                    "date": _date(contract.union_signed_at, blank=blank_date),
-                },
-                "employer": {
-                    "name": _person(contract.employer_chief),
-                    "date": _date(contract.employer_signed_at, blank=blank_date),
-                },
+                "union": _signature(contract.union_chief, contract.union_signed_at, text),
+                "employer": _signature(contract.employer_chief, contract.employer_signed_at, text),
             },
+            "filing": _filing(contract, text) if filed else None,
+            "review": _review(contract, status, text),
         }
 
 
@@ -289,26 +375,39 @@ def resolution_context(*, contract: Contract, language: str, session_id: int | N
 
 # --- Rectification notice ------------------------------------------------------------------
 
-BREACH_KEYS = ("term", "period", "affected", "shortfall", "rule", "article")
+BREACH_KEYS = ("term", "period", "affected", "shortfall", "unit", "rule", "article", "clause", "clause_article")
+REQUIRED_BREACH_KEYS = ("term", "period", "affected", "shortfall", "unit", "rule")
 
 
-def _amount(value: Any) -> str:
-    if isinstance(value, Decimal | int | float) and not isinstance(value, bool):
-        return f"{Decimal(str(value)):,.2f}"
-    return DASH if value in (None, "") else str(value)
+def _shortfall_label(unit: str, text: dict[str, str]) -> str:
+    """The heading of the shortfall row, by its unit: days late are a delay, not an amount."""
+    return text["shortfall_late"] if unit == UNIT_DATE else text["shortfall"]
+
+
+def _obligation(breach: Mapping[str, Any]) -> str:
+    """The breached term, after the article that holds it as the contract prints it (第四条 · …)."""
+    term = str(breach["term"])
+    n = breach.get("clause_article")
+    return f"{article_label(int(n))} · {term}" if n else term
 
 
 def rectification_notice_context(
     *, contract: Contract, language: str, breach: Mapping[str, Any], issued_on: dt.date
 ) -> dict[str, Any]:
     """A notice to the employer to rectify a breach, from a plain dict with the keys of
-    ``BREACH_KEYS`` (``article`` may be left out when ``rule`` is a known rule id)."""
-    missing = [key for key in ("term", "period", "affected", "shortfall", "rule") if key not in breach]
+    ``BREACH_KEYS``: ``shortfall`` is the integer kept in ``unit`` (fen, hundredths of an hour or a
+    day, days late), worded by ``contracts.rules.units.quantity_text`` as every page and e-mail words
+    it; ``clause_article`` is the printed article of the breached clause (looked up from ``clause``
+    when left out); ``article`` may be left out when ``rule`` is a known rule id."""
+    missing = [key for key in REQUIRED_BREACH_KEYS if key not in breach]
     if missing:
         raise ContextUnavailable(f"the breach lacks {', '.join(missing)}")
+    if "clause_article" not in breach and breach.get("clause") and contract.pk is not None:
+        breach = {**breach, "clause_article": clause_article(contract, str(breach["clause"]))}
     with translation.override(language):
         text = _base_labels()
         rule = str(breach["rule"])
+        unit = str(breach["unit"])
         cited = breach.get("article") or (article(rule) if rule in ARTICLES else "")
         return {
             "language": language,
@@ -316,10 +415,11 @@ def rectification_notice_context(
             "enterprise": _enterprise(contract),
             "contract": {"title": contract.title},
             "breach": {
-                "term": str(breach["term"]),
+                "term": _obligation(breach),
                 "period": str(breach["period"]),
                 "affected": str(breach["affected"]),
-                "shortfall": _amount(breach["shortfall"]),
+                "shortfall_label": _shortfall_label(unit, text),
+                "shortfall": quantity_text(breach["shortfall"], unit) or DASH,
                 "rule": rule,
                 "article": str(cited),
             },

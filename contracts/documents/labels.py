@@ -39,6 +39,24 @@ LABELS: dict[str, str] = {
     "signed_on": gettext_noop("Date"),
     "seal": gettext_noop("(seal)"),
     "blank_date": gettext_noop("____ (day) ____ (month) ______ (year)"),
+    "approval": gettext_noop("Approval by the workers' congress"),
+    "approval_line": gettext_noop(
+        "On %(date)s the workers' congress voted on this contract: %(total)s delegates in all, "
+        "%(present)s present; %(yes)s for, %(no)s against, %(abstain)s abstaining. Result: %(result)s."
+    ),
+    "filing_review": gettext_noop("Filing and review"),
+    "filed_on": gettext_noop("Filed with the labour administration on"),
+    "receipt_on": gettext_noop("Received by the labour administration on"),
+    "not_yet": gettext_noop("not yet received"),
+    "review_deadline": gettext_noop("Review period ends"),
+    "effective_on": gettext_noop("Takes effect on"),
+    "effective_confirmed": gettext_noop("%(date)s (confirmed by the labour administration)"),
+    "effective_unless_objection": gettext_noop(
+        "%(date)s, unless the labour administration objects within the review period"
+    ),
+    "objection": gettext_noop("Objection of the labour administration"),
+    "objection_on": gettext_noop("Received on %(date)s"),
+    "no_objection": gettext_noop("None received"),
     # Minutes
     "minutes_title": gettext_noop("Minutes of a collective consultation"),
     "contract": gettext_noop("Collective contract"),
@@ -94,7 +112,8 @@ LABELS: dict[str, str] = {
     "obligation": gettext_noop("Obligation"),
     "period": gettext_noop("Period"),
     "affected": gettext_noop("Workers affected"),
-    "shortfall": gettext_noop("Shortfall (CNY)"),
+    "shortfall": gettext_noop("Shortfall"),
+    "shortfall_late": gettext_noop("Wages paid late"),
     "notice_request": gettext_noop("We ask you to rectify this promptly and to answer the union in writing."),
     "issued_on": gettext_noop("Date"),
 }
@@ -118,6 +137,20 @@ ZH_HANS: dict[str, str] = {
     "Date": "日期",
     "(seal)": "（盖章）",
     "____ (day) ____ (month) ______ (year)": "______年____月____日",
+    "Approval by the workers' congress": "职工代表大会审议",
+    LABELS["approval_line"]: "本合同经%(date)s职工代表大会审议表决：应到代表%(total)s人，实到代表%(present)s人；"
+    "赞成%(yes)s票，反对%(no)s票，弃权%(abstain)s票。表决结果：%(result)s。",
+    "Filing and review": "备案与审查",
+    "Filed with the labour administration on": "报送备案日期",
+    "Received by the labour administration on": "劳动行政部门收到日期",
+    "not yet received": "尚未收到",
+    "Review period ends": "审查期限届满日",
+    "Takes effect on": "生效日期",
+    "%(date)s (confirmed by the labour administration)": "%(date)s（经劳动行政部门确认）",
+    LABELS["effective_unless_objection"]: "%(date)s（审查期限内未提出异议的）",
+    "Objection of the labour administration": "劳动行政部门审查意见书",
+    "Received on %(date)s": "%(date)s收到",
+    "None received": "未收到",
     "Minutes of a collective consultation": "集体协商会议记录",
     "Negotiation": "协商事项",
     "Round": "轮次",
@@ -164,7 +197,8 @@ ZH_HANS: dict[str, str] = {
     "Obligation": "约定事项",
     "Period": "期间",
     "Workers affected": "涉及职工人数",
-    "Shortfall (CNY)": "差额（元）",
+    "Shortfall": "差额",
+    "Wages paid late": "工资迟延发放",
     LABELS["notice_request"]: "请贵单位及时整改，并将整改情况书面答复本会。",
 }
 

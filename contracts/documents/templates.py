@@ -85,7 +85,8 @@ def _setup_styles(document: Document) -> None:
     normal.paragraph_format.space_after = Pt(4)
     normal.paragraph_format.line_spacing = 1.3
 
-    for name, size in (("Title", 22), ("Heading 1", 16), ("Heading 2", 13)):
+    # 20 pt keeps a contract's title (enterprise, years, kind) on one or two full lines.
+    for name, size in (("Title", 20), ("Heading 1", 16), ("Heading 2", 13)):
         style = styles[name]
         style.font.size = Pt(size)
         style.font.bold = True
@@ -205,7 +206,9 @@ def _paragraphs(document: Document, loop: str, item: str = "para") -> None:
 
 
 def contract_template() -> Document:
-    """Cover, parties, chapters of clauses by category (PCC Art. 8 order), signature page."""
+    """Cover, parties, chapters of articles by category (PCC Art. 8 order, numbered down the page),
+    the signature page with the congress approval (R6) and both chiefs' signing dates (R7), and the
+    filing (R8) and review (R9) record once the contract has them."""
     document = _new()
     for _ in range(3):
         document.add_paragraph()
@@ -235,11 +238,18 @@ def contract_template() -> Document:
 
     _page_break(document)
     _para(document, "{{ labels.signatures }}", style="Heading 1", heading=True)
+    _tag(document, "if approval")
+    _para(document, "{{ labels.approval }}", style="Heading 2", heading=True)
+    _para(document, "{{ approval.line }}", style=BODY)
+    _field(document, "rule_applied", "{{ approval.rule }}")
+    document.add_paragraph()
+    _tag(document, "endif")
     _signature_table(
         document,
         [
             ("{{ labels.party_union }}", "{{ labels.party_employer }}"),
-            ("{{ enterprise.union_name }}{{ labels.seal }}", "{{ enterprise.name }}{{ labels.seal }}"),
+            ("{{ enterprise.union_name }}", "{{ enterprise.name }}"),
+            ("{{ labels.seal }}", "{{ labels.seal }}"),
             (
                 "{{ labels.chief_representative }}{{ labels.colon }}{{ signatures.union.name }}",
                 "{{ labels.chief_representative }}{{ labels.colon }}{{ signatures.employer.name }}",
@@ -250,6 +260,23 @@ def contract_template() -> Document:
             ),
         ],
     )
+    _tag(document, "if filing or review")
+    _para(document, "{{ labels.filing_review }}", style="Heading 1", heading=True)
+    _tag(document, "if filing")
+    _field(document, "filed_on", "{{ filing.filed_on }}")
+    _field(document, "receipt_on", "{{ filing.receipt_on }}")
+    _field(document, "rule_applied", "{{ filing.rule }}")
+    _tag(document, "endif")
+    _tag(document, "if review")
+    _tag(document, "if review.deadline")
+    _field(document, "review_deadline", "{{ review.deadline }}")
+    _field(document, "effective_on", "{{ review.effective_on }}")
+    _tag(document, "endif")
+    _field(document, "objection", "{{ review.objection }}")
+    _paragraphs(document, "review.objection_text")
+    _field(document, "rule_applied", "{{ review.rule }}")
+    _tag(document, "endif")
+    _tag(document, "endif")
     return document
 
 
@@ -328,14 +355,15 @@ def rectification_notice_template() -> Document:
             ("{{ labels.obligation }}", "{{ breach.term }}"),
             ("{{ labels.period }}", "{{ breach.period }}"),
             ("{{ labels.affected }}", "{{ breach.affected }}"),
-            ("{{ labels.shortfall }}", "{{ breach.shortfall }}"),
+            ("{{ breach.shortfall_label }}", "{{ breach.shortfall }}"),
             ("{{ labels.rule_applied }}", "{{ breach.rule }} · {{ breach.article }}"),
         ],
     )
     document.add_paragraph()
     _para(document, "{{ labels.notice_request }}", style=BODY)
     document.add_paragraph()
-    _para(document, "{{ enterprise.union_name }}{{ labels.seal }}", style=FIELD).alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    signer = "{{ enterprise.union_name }}{{ labels.space }}{{ labels.seal }}"
+    _para(document, signer, style=FIELD).alignment = WD_ALIGN_PARAGRAPH.RIGHT
     _para(document, "{{ notice.date }}", style=FIELD).alignment = WD_ALIGN_PARAGRAPH.RIGHT
     return document
 

@@ -108,3 +108,24 @@ def test_another_enterprise_cannot_download_the_filing_pack(signed_contract, mak
     response = client_for(stranger).get(f"/api/v1/contracts/{signed_contract.pk}/filing-pack/")
 
     assert response.status_code == 404
+
+
+def test_the_filed_contract_in_the_pack_carries_the_congress_approval_and_both_signing_dates(
+    signed_contract, union_user, client_for
+):
+    from django.utils import timezone
+
+    response = client_for(union_user).get(f"/api/v1/contracts/{signed_contract.pk}/filing-pack/")
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    contract_doc = archive.read(sorted(archive.namelist())[0])
+
+    text = _text(contract_doc)
+    assert (
+        "本合同经2026年6月1日职工代表大会审议表决：应到代表30人，实到代表24人；"
+        "赞成20票，反对3票，弃权1票。表决结果：通过。"
+    ) in text
+    for signed_at in (signed_contract.union_signed_at, signed_contract.employer_signed_at):
+        day = timezone.localtime(signed_at).date()
+        assert f"日期：{day.year}年{day.month}月{day.day}日" in text
+    # signed, not yet filed: no filing record
+    assert "报送备案日期" not in text

@@ -104,7 +104,7 @@ def test_an_uploaded_payroll_is_imported_checked_and_its_breaches_alerted_by_the
     assert [(b.term_kind, b.period, b.affected_count, b.total_shortfall, b.worst_employee) for b in breaches] == [
         ("min_monthly_wage", f"2025-{m:02d}", 1, 10_000, "A1005") for m in range(1, 13)
     ]
-    expected_alerts = sorted((user.pk, f"/breaches/#breach-{b.pk}") for user in (leader, officer) for b in breaches)
+    expected_alerts = sorted((user.pk, f"/breaches/{b.pk}/") for user in (leader, officer) for b in breaches)
     assert sorted(Alert.objects.values_list("recipient_id", "link")) == expected_alerts
     assert not Alert.objects.filter(recipient__in=[union_user, outsider]).exists()
 

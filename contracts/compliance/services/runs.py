@@ -12,10 +12,12 @@ import numpy as np
 import pandas as pd
 from django.db import connection, transaction
 from django.db.models import Count, Max, OuterRef, Q, Subquery, Sum
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from config.queue import enqueue_on_commit
+from contracts.articles import clause_article
 from contracts.compliance import columns as C
 from contracts.compliance.checks import (
     CheckContext,
@@ -333,13 +335,16 @@ def breach_recipients(enterprise: Enterprise) -> list[int]:
 
 
 def breach_facts(breach: Breach) -> dict[str, Any]:
-    """What an alert or a notice says about a breach: JSON values only."""
+    """What an alert or a notice says about a breach: JSON values only. ``clause`` is the clause's
+    stored number, ``clause_article`` the article the contract prints it as (第N条, ``contracts.articles``),
+    which is how the e-mail names it."""
     rule = term_rule(breach.term_kind)
     return {
         "breach": breach.pk,
         "enterprise": breach.enterprise.name,
         "contract": breach.contract.title,
         "clause": breach.clause_number,
+        "clause_article": clause_article(breach.contract, breach.clause_number),
         "term_kind": breach.term_kind,
         "period": breach.period,
         "unit": breach.unit,
@@ -357,6 +362,6 @@ def _alert(breach: Breach, recipients: list[int]) -> None:
         level=Level.BREACH,
         template="breach_found",
         context=breach_facts(breach),
-        link=f"/breaches/#breach-{breach.pk}",
+        link=reverse("contracts:breach", args=[breach.pk]),
         dedup_key=f"breach:{breach.pk}:{breach.status_changed_at or breach.created_at:%Y%m%d%H%M%S%f}",
     )

@@ -41,7 +41,10 @@ def test_a_breach_found_reaches_the_leader_and_the_officer_in_chinese_and_become
     assert sorted(r.rcpt_tos[0] for r in smtp_backend.received) == ["leader@example.org", "officer@example.org"]
     (to_leader,) = smtp_backend.to("leader@example.org")
     assert to_leader.subject.startswith("违约提醒：")
-    assert "第 5 条，2025-03" in to_leader.subject
+    # the clause stored as "5" is named as the contract prints it, its first article, once
+    assert "，第一条，2025-03" in to_leader.subject
+    assert "第 " not in to_leader.subject
+    assert "条款：第一条 · 月最低工资" in to_leader.text
     assert "涉及职工人数：2" in to_leader.text
     assert "差额合计：100.50元" in to_leader.text
     assert "单人最大差额：100.00元" in to_leader.text

@@ -395,10 +395,11 @@ def test_the_rendered_rectification_notice_states_the_term_period_people_and_sho
 
     assert document.status == "ready"
     cells = table_cells(document)
-    assert "5 · Minimum monthly wage" in cells
+    # the clause stored as "5" is the contract's first printed article
+    assert "Article 1 · Minimum monthly wage" in cells
     assert "2025-03" in cells
     assert "2" in cells
-    assert "100.50" in cells  # 10,050 fen
+    assert "¥100.50" in cells  # 10,050 fen
     again = client.post(f"{URL}{breach.pk}/rectification-notice/", {"language": "en"}, format="json")
     assert (again.status_code, again.json()["id"], again.json()["status"]) == (200, document_id, "ready")
 
@@ -410,8 +411,8 @@ def test_the_rectification_notice_is_in_chinese_by_default(breach, union_user, c
     document = document_render(document_id=response.json()["id"])
 
     cells = table_cells(document)
-    assert "5 · 月最低工资" in cells
-    assert "100.50" in cells
+    assert "第一条 · 月最低工资" in cells
+    assert "100.50元" in cells
 
 
 def test_a_rectification_notice_asked_for_after_the_breach_grew_states_the_current_shortfall(
@@ -437,7 +438,7 @@ def test_a_rectification_notice_asked_for_after_the_breach_grew_states_the_curre
     # then it states the breach as it stands now
     cells = table_cells(document)
     assert "3" in cells
-    assert "1,100.50" in cells
+    assert "¥1,100.50" in cells
 
 
 def test_a_rectification_notice_in_an_unknown_language_is_a_400(breach, union_user, client_for):

@@ -425,10 +425,10 @@ def test_each_new_breach_alerts_every_union_leader_and_federation_officer_once(
 
     breaches = {breach.period: breach for breach in Breach.objects.filter(contract=contract)}
     assert sorted(Alert.objects.values_list("recipient_id", "link")) == sorted(
-        (user.pk, f"/breaches/#breach-{breach.pk}") for user in leaders for breach in breaches.values()
+        (user.pk, f"/breaches/{breach.pk}/") for user in leaders for breach in breaches.values()
     )
     assert not Alert.objects.filter(recipient__in=[union_user, employer_user, *outsiders]).exists()
-    alert = Alert.objects.get(recipient=leaders[0], link=f"/breaches/#breach-{breaches['2025-03'].pk}")
+    alert = Alert.objects.get(recipient=leaders[0], link=f"/breaches/{breaches['2025-03'].pk}/")
     assert (alert.level, alert.template) == ("breach", "breach_found")
     assert {key: alert.context[key] for key in ("term_kind", "period", "affected", "total_shortfall", "rule")} == {
         "term_kind": "min_monthly_wage",
