@@ -19,6 +19,7 @@ setup: $(STAMP)
 
 migrate: setup
 	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_holidays --verbosity 0
 
 # Quiet: `make run` prints the logins last, after the noise of installing and migrating.
 demo: migrate

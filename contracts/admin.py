@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+import contracts.rules.calendar.admin  # noqa: F401  (registers the holiday calendar's admin)
 from config.admin import ReadOnlyAdmin
 from contracts.models import BallotReceipt, Clause, CongressSession, Contract, ContractStatus, ContractVersion, Document
 

@@ -1,6 +1,6 @@
 """The contracts app's model registry: Django loads ``contracts.models`` and finds every model
-of the app here, the contract core's own and those of its sub-rooms (enterprises, compliance).
-Code imports a model from the room that defines it."""
+of the app here, the contract core's own and those of its sub-rooms (enterprises, compliance,
+the holiday calendar of the rules). Code imports a model from the room that defines it."""
 
 from contracts.compliance.models import (
     Breach,
@@ -15,6 +15,7 @@ from contracts.enterprises.models import Enterprise, Federation, Membership, Rol
 from contracts.models.congress import BallotBox, BallotChoice, BallotReceipt, CongressMode, CongressSession
 from contracts.models.contracts import Clause, Contract, ContractKind, ContractStatus, ContractVersion
 from contracts.models.documents import Document, DocumentKind, DocumentStatus
+from contracts.rules.calendar.models import HolidayDay, HolidayYear
 
 __all__ = [
     "BallotBox",
@@ -36,6 +37,8 @@ __all__ = [
     "Enterprise",
     "Federation",
     "Finding",
+    "HolidayDay",
+    "HolidayYear",
     "ImportStatus",
     "Membership",
     "PayrollImport",

@@ -3,35 +3,42 @@
 Civil Code Art. 201: the day of the event is not counted. Art. 203: a period
 whose last day is a statutory holiday (and, in usual practice, a rest day) ends
 on the next working day. The calendar, with its make-up working Saturdays and
-Sundays, comes from the ``chinese-calendar`` package. For a year the State
-Council has not yet published, only weekends are known: the result says so.
+Sundays, is data (``contracts.rules.calendar``): the State Council's schedule as
+loaded into the database or shipped by the ``chinese-calendar`` package. For a
+year whose schedule is not yet published, the statutory holidays computed from
+the law and the weekends are the rest days, and the result is *provisional*.
 """
 
 import datetime as dt
 from dataclasses import dataclass
 
-import chinese_calendar
 from django.utils import timezone
 
+from contracts.rules.calendar.store import day_calendar
 from contracts.rules.packs import RulePack
 
 
 @dataclass(frozen=True)
 class DayKind:
     working: bool
+    # The day lies in a holiday period (a statutory holiday, or a rest day the period covers).
     statutory_holiday: bool
+    # The State Council's schedule for the day's year is known (False: provisional).
     calendar_known: bool
+
+    @property
+    def provisional(self) -> bool:
+        return not self.calendar_known
 
 
 def day_kind(day: dt.date) -> DayKind:
     """Whether ``day`` is a working day in mainland China."""
-    try:
-        working = chinese_calendar.is_workday(day)
-        holiday, name = chinese_calendar.get_holiday_detail(day)
-    except NotImplementedError:
-        weekend = day.weekday() >= 5
-        return DayKind(working=not weekend, statutory_holiday=False, calendar_known=False)
-    return DayKind(working=working, statutory_holiday=holiday and name is not None, calendar_known=True)
+    calendar = day_calendar(day)
+    return DayKind(
+        working=calendar.working(day),
+        statutory_holiday=calendar.in_holiday_period(day),
+        calendar_known=not calendar.provisional,
+    )
 
 
 def _closes_period(day: dt.date, pack: RulePack) -> bool:
@@ -46,6 +53,11 @@ class Deadline:
     due: dt.date
     nominal: dt.date
     calendar_known: bool
+
+    @property
+    def provisional(self) -> bool:
+        """The period runs into a year whose holiday schedule is not yet published."""
+        return not self.calendar_known
 
     @property
     def moved(self) -> bool:

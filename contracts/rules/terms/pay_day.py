@@ -1,7 +1,6 @@
 """The day of the month wages are paid (R18, Interim Provisions on Wage Payment, Art. 7)."""
 
 import datetime as dt
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -21,7 +20,6 @@ from contracts.rules.terms.payroll import (
 )
 
 
-@lru_cache(maxsize=4096)
 def pay_due_date(period: int, day: int) -> dt.date:
     """R18: the wage of month ``period`` (YYYYMM) is due on ``day`` of the next month, or the working day before.
 

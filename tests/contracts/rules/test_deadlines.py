@@ -3,6 +3,7 @@
 Every expected date below was worked out by hand from the State Council calendar;
 each test first checks the calendar facts it relies on against the
 ``chinese_calendar`` package, so a wrong premise fails loudly instead of hiding.
+The calendar is read from the database (empty here: the package's years, then the law).
 """
 
 import dataclasses
@@ -13,6 +14,8 @@ import pytest
 
 from contracts.rules.deadlines import Deadline, day_kind, deadline_after, last_working_day_on_or_before
 from contracts.rules.packs import NATIONAL, PACKS
+
+pytestmark = pytest.mark.django_db
 
 D = dt.date.fromisoformat
 
@@ -235,10 +238,10 @@ def test_zhejiang_pack_answers_in_10_working_days(received, due):
     assert deadline.calendar_known is True
 
 
-# --- years without a published calendar ------------------------------------------------
+# --- years without a published calendar: the law's holidays and the weekends ------------
 
 
-def test_deadline_into_an_unpublished_year_falls_back_to_weekends_and_says_so():
+def test_deadline_into_an_unpublished_year_falls_back_to_the_law_and_weekends_and_says_so():
     # given 2026-12-20 + 20 days = Saturday 2027-01-09, and no 2027 calendar yet
     assert_calendar_unpublished(2027)
     assert D("2027-01-09").weekday() == 5
@@ -250,14 +253,16 @@ def test_deadline_into_an_unpublished_year_falls_back_to_weekends_and_says_so():
     assert deadline.calendar_known is False
 
 
-def test_weekday_deadline_in_an_unpublished_year_stays_but_is_flagged_unknown():
-    # given 2026-12-12 + 20 = Friday 2027-01-01: New Year's Day, unknown to the calendar
+def test_deadline_on_new_years_day_of_an_unpublished_year_moves_past_it_and_the_weekend():
+    # given 2026-12-12 + 20 = Friday 2027-01-01: New Year's Day by law, then a weekend
     assert_calendar_unpublished(2027)
 
     deadline = deadline_after(D("2026-12-12"), 20, pack=NATIONAL)
 
-    assert deadline.due == D("2027-01-01")
+    assert deadline.nominal == D("2027-01-01")
+    assert deadline.due == D("2027-01-04")
     assert deadline.calendar_known is False
+    assert deadline.provisional is True
 
 
 def test_working_day_period_into_an_unpublished_year_is_flagged_unknown():
@@ -265,8 +270,8 @@ def test_working_day_period_into_an_unpublished_year_is_flagged_unknown():
 
     deadline = deadline_after(D("2026-12-28"), 10, pack=PACKS["zhejiang"], working_days=True)
 
-    # Mon 12-28 .. : 29, 30, 31 (2026, known) then 2027-01-01 (Fri, counted by the fallback), 4..8, 11
-    assert deadline.due == D("2027-01-11")
+    # Mon 12-28 .. : 29, 30, 31 (2026, known), 2027-01-01 New Year's Day by law, then 4..8, 11, 12
+    assert deadline.due == D("2027-01-12")
     assert deadline.calendar_known is False
 
 
@@ -344,11 +349,11 @@ def test_last_working_day_on_or_before(day, expected):
     assert last_working_day_on_or_before(D(day)) == D(expected)
 
 
-def test_last_working_day_in_an_unpublished_year_skips_only_weekends():
+def test_last_working_day_in_an_unpublished_year_skips_weekends_and_the_laws_holidays():
     assert_calendar_unpublished(2027)
 
-    # Sunday 2027-01-03 -> Friday 2027-01-01 (New Year's Day, unknown to the fallback)
-    assert last_working_day_on_or_before(D("2027-01-03")) == D("2027-01-01")
+    # Sunday 2027-01-03 -> Thursday 2026-12-31 (Friday 2027-01-01 is New Year's Day by law)
+    assert last_working_day_on_or_before(D("2027-01-03")) == D("2026-12-31")
 
 
 # --- day_kind -------------------------------------------------------------------------
@@ -375,12 +380,18 @@ def test_day_kind_in_a_published_year(day, working, statutory_holiday):
 
 
 @pytest.mark.parametrize(
-    ("day", "working"),
-    [("2027-01-01", True), ("2027-01-02", False), ("2027-01-03", False), ("2027-01-04", True)],
+    ("day", "working", "statutory_holiday"),
+    [
+        ("2027-01-01", False, True),  # New Year's Day by law
+        ("2027-01-02", False, False),  # an ordinary Saturday until a notice says otherwise
+        ("2027-01-03", False, False),
+        ("2027-01-04", True, False),
+        ("2027-02-05", False, True),  # lunar New Year's Eve
+    ],
 )
-def test_day_kind_in_an_unpublished_year_knows_only_weekends(day, working):
+def test_day_kind_in_an_unpublished_year_knows_the_law_and_the_weekends(day, working, statutory_holiday):
     assert_calendar_unpublished(2027)
 
     kind = day_kind(D(day))
 
-    assert (kind.working, kind.statutory_holiday, kind.calendar_known) == (working, False, False)
+    assert (kind.working, kind.statutory_holiday, kind.calendar_known) == (working, statutory_holiday, False)
