@@ -91,7 +91,7 @@ def reply_rule_describe(facts: dict[str, Any]) -> dict[str, Any] | None:
         detail += " " + _("The last day falls on a rest day or holiday, so it moves to the next working day (R16).")
     if not facts["calendar_known"]:
         detail += " " + _(
-            "Computed from the statutory holidays; to be confirmed once the State Council publishes that year's schedule."
+            "Counted on the statutory holidays; to be confirmed once the State Council publishes that year's schedule."
         )
     params = {key: value for key, value in facts.items() if key not in ("rule", "pack")}
     return RuleRef(rule=facts["rule"], pack=facts["pack"], detail=detail, params=params).as_dict()
