@@ -13,8 +13,10 @@ from django.test import Client
 from django.urls import get_resolver, reverse
 
 from bargaining.models import ConsultationSession, Negotiation
-from contracts.models import CongressSession, Contract, ContractStatus
+from contracts.compliance.models import Breach, PayrollImport
+from contracts.models import CongressSession, Contract, ContractStatus, DocumentKind
 from contracts.rules.terms import TERM_KINDS, ClauseCategory
+from contracts.services.documents import document_request
 
 pytestmark = pytest.mark.django_db
 
@@ -31,17 +33,29 @@ PAGES = {
     "bargaining:gap": lambda demo: [demo["negotiation"].pk],
     "contracts:index": lambda demo: [],
     "contracts:contract": lambda demo: [demo["contract"].pk],
+    "contracts:clause": lambda demo: [demo["draft"].pk, demo["clause"].pk],
+    "contracts:clause_new": lambda demo: [demo["draft"].pk],
+    "contracts:clause_edit": lambda demo: [demo["draft"].pk, demo["clause"].pk],
+    "contracts:contract_versions": lambda demo: [demo["contract"].pk],
+    "contracts:contract_documents": lambda demo: [demo["contract"].pk],
+    "contracts:document_status": lambda demo: [demo["document"].pk],
     "contracts:breaches": lambda demo: [],
+    "contracts:breach": lambda demo: [demo["breach"].pk],
     "contracts:payroll": lambda demo: [],
+    "contracts:payroll_import": lambda demo: [demo["payroll_import"].pk],
     "contracts:congress_index": lambda demo: [],
     "contracts:congress_open": lambda demo: [demo["congress"].contract_id],
     "contracts:congress_session": lambda demo: [demo["congress"].pk],
     "contracts:congress_count": lambda demo: [demo["congress"].pk],
+    "notifications:alerts": lambda demo: [],
+    "notifications:preferences": lambda demo: [],
 }
-# Names that only take a POST (actions); they answer GET with 405 or a redirect.
+# Names that only take a POST (actions), answering GET with 405 or a redirect, and files
+# (exports and downloads, read in a spreadsheet or a word processor, tested where they are made).
 ACTIONS = re.compile(
     r"_(create|request|respond|representative_add|representative_update|representative_vacate|suspend|resume|"
-    r"conclude|minutes|agenda|attendees|proposal|sign|vote|tally|close)$"
+    r"conclude|minutes|agenda|attendees|proposal|sign|vote|tally|close|add|update|delete|submit|file|receipt|"
+    r"objection|acknowledge|dispute|remedy|notice|read|read_all|export|download)$|^alert_open$"
 )
 
 # Latin words a Chinese page may hold: names of things that have none in Chinese, and the demo's data.
@@ -85,10 +99,20 @@ def internal_codes() -> set[str]:
 def demo():
     call_command("demo_data", verbosity=0)
     congress = CongressSession.objects.filter(closed_at__isnull=True).select_related("contract").first()
+    contract = Contract.objects.filter(status=ContractStatus.EFFECTIVE).order_by("pk").first()
+    draft = Contract.objects.filter(status=ContractStatus.DRAFT).order_by("pk").first()
+    document = document_request(
+        user=get_user_model().objects.get(username="demo"), contract=contract, kind=DocumentKind.CONTRACT
+    )
     return {
         "negotiation": Negotiation.objects.filter(sessions__isnull=False).order_by("pk").first(),
         "round": ConsultationSession.objects.order_by("pk").first(),
-        "contract": Contract.objects.filter(status=ContractStatus.EFFECTIVE).order_by("pk").first(),
+        "contract": contract,
+        "draft": draft,
+        "clause": draft.clauses.order_by("position").first(),
+        "document": document,
+        "breach": Breach.objects.filter(contract=contract).order_by("pk").first(),
+        "payroll_import": PayrollImport.objects.filter(enterprise=contract.enterprise).order_by("pk").first(),
         "congress": congress,
     }
 
@@ -100,7 +124,7 @@ def test_every_page_a_person_reads_is_in_pages():
         for pattern in patterns:
             if hasattr(pattern, "url_patterns"):
                 walk(pattern.url_patterns, pattern.namespace or namespace)
-            elif namespace in ("bargaining", "contracts") and pattern.name:
+            elif namespace in ("bargaining", "contracts", "notifications") and pattern.name:
                 names.add(f"{namespace}:{pattern.name}")
 
     walk(get_resolver().url_patterns)

@@ -142,7 +142,7 @@ ZH_HANS: dict[str, str] = {
     "赞成%(yes)s票，反对%(no)s票，弃权%(abstain)s票。表决结果：%(result)s。",
     "Filing and review": "备案与审查",
     "Filed with the labour administration on": "报送备案日期",
-    "Received by the labour administration on": "劳动行政部门收到日期",
+    "Received by the labour administration on": "劳动保障行政部门收到日期",
     "not yet received": "尚未收到",
     "Review period ends": "审查期限届满日",
     "Takes effect on": "生效日期",

@@ -162,7 +162,7 @@ def test_request_due_in_a_year_without_a_published_calendar_says_so(enterprise, 
     body = response.json()
     assert body["reply_due"] == "2027-01-11"  # nominal Saturday 2027-01-09, weekends only
     assert body["reply_rule"]["params"]["calendar_known"] is False
-    assert "not yet published" in body["reply_rule"]["detail"]
+    assert "to be confirmed once the State Council publishes" in body["reply_rule"]["detail"]
 
 
 def test_request_recorded_for_a_side_the_user_does_not_act_for_is_refused(enterprise, employer_user, client_for):

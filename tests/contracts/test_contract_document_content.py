@@ -224,11 +224,11 @@ def test_the_filing_and_review_record_once_the_administration_received_the_contr
     # once filed, before the receipt, the record says so and has no review yet
     assert "备案与审查" in filed_only
     assert "报送备案日期：2026年6月8日" in filed_only
-    assert "劳动行政部门收到日期：尚未收到" in filed_only
+    assert "劳动保障行政部门收到日期：尚未收到" in filed_only
     assert not [line for line in filed_only if line.startswith("审查期限届满日")]
     # once received, the review period and the day it takes effect, from the contract's own dates
     assert "报送备案日期：2026年6月8日" in text
-    assert "劳动行政部门收到日期：2026年6月9日" in text
+    assert "劳动保障行政部门收到日期：2026年6月9日" in text
     assert signed.review_deadline is not None and signed.effective_on is not None
     assert f"审查期限届满日：{chinese_date(signed.review_deadline)}" in text
     assert f"生效日期：{chinese_date(signed.effective_on)}（审查期限内未提出异议的）" in text

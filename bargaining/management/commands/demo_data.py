@@ -21,10 +21,12 @@ from rest_framework.authtoken.models import Token
 
 from bargaining.models import Representative, Side
 from bargaining.services import negotiations, proposals, representatives, sessions
+from contracts.articles import chinese_numeral
 from contracts.compliance.services import imports as payroll
 from contracts.compliance.services import runs as compliance
 from contracts.enterprises.models import Enterprise, Federation, Membership, Role
 from contracts.models import CongressMode, Contract, ContractKind
+from contracts.rules.terms import ClauseCategory
 from contracts.services import congress, lifecycle
 
 FEDERATION = "浦东新区总工会"
@@ -76,6 +78,18 @@ CHIEF_LABELS = {
     Side.UNION: gettext_lazy("union chief representative"),
     Side.EMPLOYER: gettext_lazy("employer chief representative"),
 }
+
+
+def in_printed_order(clauses) -> list[dict]:
+    """The demo's clauses (category, title, text, terms) in the order a contract prints them,
+    chapter by chapter, each numbered as printed (第一条…), so the number the negotiators keep
+    is the article people read."""
+    chapters = list(ClauseCategory.values)
+    ordered = sorted(clauses, key=lambda clause: chapters.index(clause[1]))
+    return [
+        {"number": f"第{chinese_numeral(n)}条", "category": c, "title": t, "text": x, "terms": terms}
+        for n, (_number, c, t, x, terms) in enumerate(ordered, start=1)
+    ]
 
 
 def both_languages(text) -> str:
@@ -331,6 +345,7 @@ class Command(BaseCommand):
                 sessions.session_sign(user=demo, session=session)
                 sessions.session_sign(user=employer, session=session)
 
+        self._wage_draft(machinery, talks, union=demo, employer=employer)
         contract = self._effective_contract(textiles, union=demo, employer=employer)
         self._payroll(contract, uploader=demo)
 
@@ -343,6 +358,40 @@ class Command(BaseCommand):
             requested_by=Side.UNION,
             received_on=today - dt.timedelta(days=12),
             text="工会书面提出续签集体合同的协商要求。",
+        )
+
+    def _wage_draft(self, machinery: Enterprise, talks, *, union, employer) -> None:
+        """The draft the machinery works' wage talks are writing from what the rounds agreed: the
+        figures are in, the statutory closing clauses not yet, so its check has work to show."""
+        clauses = [
+            ("1", "term", "合同期限", "本合同期限为一年，自2027年1月1日起至2027年12月31日止。", []),
+            (
+                "2",
+                "pay",
+                "最低工资",
+                "职工月基本工资不低于2850元。",
+                [{"kind": "min_monthly_wage", "params": {"amount": "2850"}}],
+            ),
+            (
+                "3",
+                "pay",
+                "工资增长",
+                "2027年职工月平均工资比2026年增长不低于5%。",
+                [{"kind": "wage_increase_pct", "params": {"percent": "5", "reference_period": "2026"}}],
+            ),
+            ("4", "women_minors", "同工同酬", "女职工与男职工同工同酬。", []),
+        ]
+        lifecycle.contract_create(
+            user=union,
+            enterprise=machinery,
+            kind=ContractKind.WAGES,
+            title="2027年度工资专项集体合同（草案）",
+            term_start=dt.date(2027, 1, 1),
+            term_end=dt.date(2027, 12, 31),
+            negotiation_id=talks.pk,
+            union_chief=union,
+            employer_chief=employer,
+            clauses=in_printed_order(clauses),
         )
 
     def _wage_contract_in_congress(self, textiles: Enterprise, *, union, employer) -> None:
@@ -387,9 +436,7 @@ class Command(BaseCommand):
             term_end=dt.date(2027, 12, 31),
             union_chief=union,
             employer_chief=employer,
-            clauses=[
-                {"number": n, "category": c, "title": t, "text": x, "terms": terms} for n, c, t, x, terms in clauses
-            ],
+            clauses=in_printed_order(clauses),
         )
         lifecycle.contract_submit_to_congress(user=union, contract=contract)
         congress.congress_session_open(
@@ -459,9 +506,7 @@ class Command(BaseCommand):
             term_end=dt.date(2028, 12, 31),
             union_chief=union,
             employer_chief=employer,
-            clauses=[
-                {"number": n, "category": c, "title": t, "text": x, "terms": terms} for n, c, t, x, terms in clauses
-            ],
+            clauses=in_printed_order(clauses),
         )
         lifecycle.contract_submit_to_congress(user=union, contract=contract)
         session = congress.congress_session_open(
