@@ -122,6 +122,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
+# Chinese amounts grouped by thousands, as payslips and contracts write them (config/formats/).
+FORMAT_MODULE_PATH = ["config.formats"]
 
 # --- Static files -----------------------------------------------------------------
 STATIC_URL = "static/"

@@ -376,7 +376,7 @@ def test_rectification_notice_renders_from_a_plain_dict():
     assert "经本会核查，贵单位未履行集体合同《2026年集体合同》的下列约定：" in texts(document)
     assert cells(document) == [
         "约定事项", "最低月工资 3000元", "期间", "2026-09", "涉及职工人数", "12",
-        "差额", "4830.50元", "适用规则", "R13 · 《劳动法》第四十八条",
+        "差额", "4,830.50元", "适用规则", "R13 · 《劳动法》第四十八条",
     ]  # fmt: skip
     assert "2026年11月27日" in texts(document)
 

@@ -100,11 +100,11 @@ def test_negotiator_raises_a_wage_floor_in_place_and_the_draft_check_updates(
     first = browser.find_element(By.CSS_SELECTOR, ".chapter .clause")
     assert first.get_attribute("id") == f"clause-{wage.pk}"
     assert first.find_element(By.CSS_SELECTOR, ".article-no").text == "第一条"
-    assert "月基本工资不低于2500元" in first.text
+    assert "月基本工资不低于2,500元" in first.text
 
     # The check names article 1 and the rule; there is no submit button while the floor is not met.
     below = browser.find_element(By.ID, "check-below-floor")
-    assert "第一条" in below.text and "R13" in below.text and "2690" in below.text
+    assert "第一条" in below.text and "R13" in below.text and "2,690" in below.text
     assert not browser.find_elements(By.ID, "move-submit")
     screenshot(browser, "draft-below-floor")
 
@@ -139,7 +139,7 @@ def test_negotiator_raises_a_wage_floor_in_place_and_the_draft_check_updates(
     )
 
     # Saved: the term is worded anew, the floor problem is gone and the draft may go to the congress.
-    assert "月基本工资不低于2900元" in browser.find_element(By.ID, f"clause-{wage.pk}").text
+    assert "月基本工资不低于2,900元" in browser.find_element(By.ID, f"clause-{wage.pk}").text
     assert browser.find_elements(By.ID, "move-submit")
     assert browser.find_element(By.CSS_SELECTOR, "#workspace .notice").text
     wage.refresh_from_db()

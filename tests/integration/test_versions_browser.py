@@ -107,8 +107,8 @@ def test_a_negotiator_picks_two_versions_and_sees_the_changed_words_marked(brows
     assert browser.find_element(By.ID, "redline").is_displayed()
     # then the wage clause shows the figure marked on each side and its term worded old → new
     wage_floor = TERM_KINDS["min_monthly_wage"].describe
-    assert marks(browser, wage.pk, "del") == ["2600", "2600"]
-    assert marks(browser, wage.pk, "ins") == ["2800", "2800"]
+    assert marks(browser, wage.pk, "del") == ["2,600", "2600"]
+    assert marks(browser, wage.pk, "ins") == ["2,800", "2800"]
     term = as_seen(browser, browser.find_element(By.CSS_SELECTOR, f"#clause-{wage.pk} .term-changes li"))
     assert term.endswith(zh(lambda: f"{wage_floor({'amount': '2600'})} → {wage_floor({'amount': '2800'})}"))
     # and the training clause only the characters that changed: 四十 → 三十二

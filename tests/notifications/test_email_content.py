@@ -43,7 +43,7 @@ def test_breach_e_mail_is_multipart_and_in_chinese_by_default(smtp_backend, send
     text = received.text
     assert "工资核查发现，Hengda Textiles未履行集体合同《Collective contract 2026–2029》。" in text
     assert "涉及职工人数：12" in text
-    assert "差额合计：1234.56元" in text
+    assert "差额合计：1,234.56元" in text
     assert "单人最大差额：300.00元" in text
     assert "《劳动法》第四十八条" in text
     assert "月最低工资" in text  # the term's name, from the contracts app, in the reader's language

@@ -124,7 +124,7 @@ def test_the_inbox_reads_in_chinese_by_default(user):
     response = client.get(INBOX)
 
     assert "违约提醒：Hengda Textiles，第 3 条，2026-03" in row(response, alert)
-    assert "1234.56元" in row(response, alert)
+    assert "1,234.56元" in row(response, alert)
 
 
 def test_filters_show_unread_only_or_one_level(page, user):

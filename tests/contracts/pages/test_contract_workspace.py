@@ -398,7 +398,7 @@ def test_htmx_edit_returns_the_form_in_place_and_the_redrawn_workspace(page_for,
     assert response.status_code == 200
     content = response.content.decode()
     assert content.lstrip().startswith('<div id="workspace"')
-    assert "月基本工资不低于2900元" in text_of(response)
+    assert "月基本工资不低于2,900元" in text_of(response)
     assert 'id="check-below-floor"' not in content
 
 
