@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
+from contracts.articles import clause_article
 from contracts.enterprises.access import CONTRACT_WRITE_ROLES, enterprise_roles, require_role
 from contracts.enterprises.models import Enterprise
 from contracts.errors import (
@@ -199,6 +200,11 @@ def _clause_save(clause: Clause, data: dict[str, Any]) -> Clause:
     return clause
 
 
+def _clause_args(clause: Clause) -> dict[str, Any]:
+    """A clause in a version's change: its stored number and the article it is printed as."""
+    return {"n": clause.number, "article": clause_article(clause.contract, clause.number)}
+
+
 @transaction.atomic
 def clause_add(*, user, contract: Contract, **data: Any) -> Clause:
     contract = _locked(contract)
@@ -207,7 +213,7 @@ def clause_add(*, user, contract: Contract, **data: Any) -> Clause:
     position = data.pop("position", None) or contract.clauses.count() + 1
     clause = _clause_save(Clause(contract=contract, position=position), data)
     contract_version_record(
-        contract=contract, user=user, change=gettext_noop("clause %(n)s added"), args={"n": clause.number}
+        contract=contract, user=user, change=gettext_noop("clause %(n)s added"), args=_clause_args(clause)
     )
     return clause
 
@@ -219,7 +225,7 @@ def clause_update(*, user, clause: Clause, **data: Any) -> Clause:
     contract_check_transition(contract=contract, action="edit")
     clause = _clause_save(Clause.objects.select_related("contract").get(pk=clause.pk), data)
     contract_version_record(
-        contract=contract, user=user, change=gettext_noop("clause %(n)s changed"), args={"n": clause.number}
+        contract=contract, user=user, change=gettext_noop("clause %(n)s changed"), args=_clause_args(clause)
     )
     return clause
 
@@ -229,11 +235,9 @@ def clause_delete(*, user, clause: Clause) -> None:
     contract = _locked(clause.contract)
     _require_writer(user, contract)
     contract_check_transition(contract=contract, action="edit")
-    number = clause.number
+    args = _clause_args(clause)  # numbered as it was printed before it went
     clause.delete()
-    contract_version_record(
-        contract=contract, user=user, change=gettext_noop("clause %(n)s removed"), args={"n": number}
-    )
+    contract_version_record(contract=contract, user=user, change=gettext_noop("clause %(n)s removed"), args=args)
 
 
 @transaction.atomic

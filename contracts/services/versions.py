@@ -10,7 +10,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext
+from django.utils.translation import gettext_lazy, gettext_noop, pgettext
 
 from contracts.articles import article_label, article_numbers
 from contracts.errors import UnknownVersion
@@ -44,8 +44,22 @@ def contract_version_record(
     )
 
 
+# A clause's change named by the article it is printed as ("第二条 changed"), when that is known:
+# recorded with the change, or read from the version's own snapshot for older versions.
+ARTICLE_CHANGES = {
+    "clause %(n)s added": gettext_noop("%(article)s added"),
+    "clause %(n)s changed": gettext_noop("%(article)s changed"),
+    "clause %(n)s removed": gettext_noop("%(article)s removed"),
+}
+
+
 def version_change_text(version: ContractVersion) -> str:
-    return _(version.change) % version.change_args if version.change_args else _(version.change)
+    args = version.change_args or {}
+    if version.change in ARTICLE_CHANGES:
+        n = args.get("article") or article_numbers(version.snapshot.get("clauses", [])).get(str(args.get("n")))
+        if n:
+            return _(ARTICLE_CHANGES[version.change]) % {"article": article_label(n)}
+    return _(version.change) % args if args else _(version.change)
 
 
 def text_diff(old: str, new: str) -> list[dict[str, str]]:

@@ -96,11 +96,13 @@ def test_each_clause_change_and_contract_change_adds_one_version(draft, union_us
     assert response.status_code == 200
     rows = response.json()["results"]
     assert [row["number"] for row in rows] == [1, 2, 3, 4, 5]
+    # each clause named by the article it is printed as, chapter by chapter (pay, training, term,
+    # disputes): clause 4 (term) prints third, clause 3 (training) printed second before it went
     assert [row["change"] for row in rows] == [
         "contract drafted",
-        "clause 4 added",
-        "clause 1 changed",
-        "clause 3 removed",
+        "Article 3 added",
+        "Article 1 changed",
+        "Article 2 removed",
         "contract changed",
     ]
     assert {row["by"] for row in rows} == {union_user.get_username()}

@@ -342,7 +342,7 @@ def test_each_version_is_listed_with_its_change_and_a_link_to_compare_it_with_th
     response = page_for(union_user).get(page_url(contract))
 
     body = html.unescape(response.content.decode())
-    for n, change in ((1, "contract drafted"), (2, "clause 1 changed"), (3, "clause 4 added")):
+    for n, change in ((1, "contract drafted"), (2, "Article 3 changed"), (3, "Article 4 added")):
         assert f'id="version-{n}"' in body
         assert change in body
     links = re.findall(r'class="compare-previous" href="([^"]+)"', body)
