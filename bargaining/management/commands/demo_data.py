@@ -517,7 +517,10 @@ class Command(BaseCommand):
         lifecycle.contract_sign(user=union, contract=contract)
         lifecycle.contract_sign(user=employer, contract=contract)
         # The demo's story happened last December: date the signature accordingly.
-        Contract.objects.filter(pk=contract.pk).update(signed_on=dt.date(2025, 12, 15))
+        signed_at = timezone.make_aware(dt.datetime(2025, 12, 15, 10, 0))
+        Contract.objects.filter(pk=contract.pk).update(
+            signed_on=dt.date(2025, 12, 15), union_signed_at=signed_at, employer_signed_at=signed_at
+        )
         contract.refresh_from_db()
         lifecycle.contract_file(
             user=employer, contract=contract, filed_on=dt.date(2025, 12, 19), receipt_on=dt.date(2025, 12, 22)
