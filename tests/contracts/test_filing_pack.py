@@ -9,6 +9,7 @@ import zipfile
 import docx
 import pytest
 
+from bargaining.models import Representative
 from bargaining.services.negotiations import negotiation_conclude
 from contracts.models import CongressMode, Contract
 from contracts.services.congress import congress_session_close, congress_session_open, congress_tally_record
@@ -129,3 +130,20 @@ def test_the_filed_contract_in_the_pack_carries_the_congress_approval_and_both_s
         assert f"日期：{day.year}年{day.month}月{day.day}日" in text
     # signed, not yet filed: no filing record
     assert "报送备案日期" not in text
+
+
+def test_a_representative_named_like_a_formula_stays_text_in_the_packs_spreadsheet(
+    signed_contract, union_user, client_for
+):
+    # given a representative whose name a spreadsheet would run as a formula
+    hostile = '=HYPERLINK("http://evil.example/","点我")'
+    person = Representative.objects.filter(negotiation_id=signed_contract.negotiation_id).order_by("pk").first()
+    Representative.objects.filter(pk=person.pk).update(name=hostile)
+
+    response = client_for(union_user).get(f"/api/v1/contracts/{signed_contract.pk}/filing-pack/")
+
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    people_csv = archive.read(next(name for name in archive.namelist() if name.startswith("3-")))
+    names = [row[1] for row in csv.reader(io.StringIO(people_csv.decode("utf-8-sig")))][1:]
+    assert "'" + hostile in names
+    assert not any(name.startswith(("=", "+", "-", "@")) for name in names)
