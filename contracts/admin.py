@@ -1,7 +1,9 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-import contracts.rules.calendar.admin  # noqa: F401  (registers the holiday calendar's admin)
+# Register the admin pages of the rules room: the holiday calendar, the rule packs' settings.
+import contracts.rules.calendar.admin
+import contracts.rules.pack_settings.admin  # noqa: F401
 from config.admin import ReadOnlyAdmin
 from contracts.models import BallotReceipt, Clause, CongressSession, Contract, ContractStatus, ContractVersion, Document
 

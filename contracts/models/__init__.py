@@ -1,6 +1,7 @@
 """The contracts app's model registry: Django loads ``contracts.models`` and finds every model
 of the app here, the contract core's own and those of its sub-rooms (enterprises, compliance,
-the holiday calendar of the rules). Code imports a model from the room that defines it."""
+the holiday calendar and the rule packs' settings of the rules). Code imports a model from the
+room that defines it."""
 
 from contracts.compliance.models import (
     Breach,
@@ -16,6 +17,7 @@ from contracts.models.congress import BallotBox, BallotChoice, BallotReceipt, Co
 from contracts.models.contracts import Clause, Contract, ContractKind, ContractStatus, ContractVersion
 from contracts.models.documents import Document, DocumentKind, DocumentStatus
 from contracts.rules.calendar.models import HolidayDay, HolidayYear
+from contracts.rules.pack_settings.models import RulePackSetting
 
 __all__ = [
     "BallotBox",
@@ -43,5 +45,6 @@ __all__ = [
     "Membership",
     "PayrollImport",
     "Role",
+    "RulePackSetting",
     "RunStatus",
 ]

@@ -33,6 +33,7 @@ from contracts.enterprises.access import CONTRACT_WRITE_ROLES, enterprise_list, 
 from contracts.enterprises.models import Role
 from contracts.models import BallotChoice, BallotReceipt, CongressMode, CongressSession, Contract, ContractStatus
 from contracts.rules.decisions import article
+from contracts.rules.pack_settings.store import rule_pack_in_force
 from contracts.rules.packs import CongressMajority
 from contracts.rules.terms.forms import with_unit
 from contracts.services.congress import (
@@ -123,8 +124,9 @@ def _attendance(session: CongressSession, present: int) -> dict[str, Any]:
 
 
 def _r6(contract: Contract) -> dict[str, Any]:
-    """R6 as the enterprise's rule pack sets it, for the line that cites it."""
-    pack = contract.enterprise.pack
+    """R6 as the enterprise's rule pack in force sets it (with its administrator's setting), for
+    the line that cites it."""
+    pack = rule_pack_in_force(contract.enterprise.rule_pack)
     return {
         "article": article("R6"),
         "quorum": str(pack.congress_quorum),

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.utils.translation import get_language, gettext_noop, pgettext
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
 from contracts import selectors
@@ -25,8 +25,6 @@ from contracts.services.lifecycle import contract_deadlines
 from contracts.services.versions import version_change_text
 
 S = ContractStatus
-# The statutory contents of a contract (what the completeness check asks for).
-CONTENTS_ARTICLE = gettext_noop("Provisions on Collective Contracts, Art. 8")
 STAGES = (S.DRAFT, S.IN_CONGRESS, S.APPROVED, S.SIGNED, S.FILED, S.EFFECTIVE, S.EXPIRED)
 VERSIONS_SHOWN = 5
 BREACHES_SHOWN = 50
@@ -122,7 +120,7 @@ def draft_problems(contract: Contract, articles: list[Article]) -> dict[str, Any
                 "rule_article": item["article"],
             }
         )
-    missing = [{"message": item["message"], "rule_article": _(CONTENTS_ARTICLE)} for item in check["missing"]]
+    missing = [{"message": item["message"], "rule_article": item["article"]} for item in check["missing"]]
     return {
         "below_floor": below,
         "missing": missing,

@@ -34,6 +34,7 @@ from contracts.errors import (
 )
 from contracts.models import BallotBox, BallotChoice, BallotReceipt, CongressMode, CongressSession, Contract
 from contracts.rules.decisions import RuleRef, article
+from contracts.rules.pack_settings.store import rule_pack_in_force
 from contracts.rules.packs import CongressMajority, RulePack
 from contracts.services.lifecycle import contract_check_transition, contract_congress_decided
 
@@ -287,7 +288,8 @@ def congress_session_close(*, user, session: CongressSession) -> CongressSession
         yes=session.yes,
         no=session.no,
         abstain=session.abstain,
-        pack=session.contract.enterprise.pack,
+        # The majority as the administrator has set it for the pack now; the result keeps it.
+        pack=rule_pack_in_force(session.contract.enterprise.rule_pack),
     )
     session.result, session.passed, session.closed_at = result, result["passed"], timezone.now()
     session.save()

@@ -1,15 +1,17 @@
-"""The draft check (``check/``): missing statutory contents (PCC Art. 8) are shown, terms below
-the statutory floor of the enterprise's rule pack (LCL Art. 55; R11, R12, R13, R15, R19)
+"""The draft check (``check/``): what a draft lacks for its kind (PCC Arts. 3, 8, 9–18) is shown;
+terms below the statutory floor of the enterprise's rule pack (LCL Art. 55; R11, R12, R13, R15, R19)
 block the way to the workers' congress."""
 
 import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
-from contracts.models import Contract, ContractStatus
+from contracts.models import Contract, ContractKind, ContractStatus
 from contracts.rules.packs import NATIONAL
-from contracts.services.draft_check import contract_draft_check
+from contracts.rules.terms import ClauseCategory
+from contracts.services.draft_check import REQUIREMENTS, contract_draft_check
 from contracts.services.lifecycle import contract_create
 
 pytestmark = pytest.mark.django_db
@@ -17,14 +19,38 @@ pytestmark = pytest.mark.django_db
 URL = "/api/v1/contracts/"
 D = dt.date.fromisoformat
 
-COMPLETE = [
-    {"number": "1", "category": "term", "text": "Three years."},
-    {"number": "2", "category": "amendment", "text": "Changed by agreement."},
-    {"number": "3", "category": "disputes", "text": "Mediation first."},
-    {"number": "4", "category": "breach_liability", "text": "The party in breach pays."},
-    {"number": "5", "category": "women_minors", "text": "No night work in late pregnancy."},
+# Every contract, comprehensive or special: PCC Art. 8 (十一)–(十四).
+PROCEDURAL = ["term", "amendment", "disputes", "breach_liability"]
+# A comprehensive contract: the matters of PCC Art. 3, women's protection, the procedural items.
+GENERAL = [
+    "pay",
+    "working_time",
+    "rest_leave",
+    "safety_health",
+    "insurance_welfare",
+    "women_minors",
+    "training",
+    *PROCEDURAL,
 ]
-REQUIRED = ["term", "amendment", "disputes", "breach_liability", "women_minors"]
+TEXTS = {category: f"The {category} clause." for category in ClauseCategory.values}
+
+
+def clauses_on(*categories):
+    return [{"number": str(n), "category": c, "text": TEXTS[c]} for n, c in enumerate(categories, 1)]
+
+
+COMPLETE = clauses_on(*GENERAL)
+WAGE_TERMS = [
+    {"kind": "min_monthly_wage", "params": {"amount": "3000"}},
+    {"kind": "wage_increase_pct", "params": {"percent": "5", "reference_period": "2025"}},
+]
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    # The messages as an English reader gets them (zh-hans is the default language).
+    with translation.override("en"):
+        yield
 
 
 def url(contract, action=""):
@@ -36,7 +62,7 @@ def make_draft(enterprise, union_user):
     def make(*, clauses=COMPLETE, kind="general", terms=None):
         clauses = [dict(c) for c in clauses]
         if terms is not None:
-            clauses.append({"number": "9", "category": "other", "text": "Standards.", "terms": terms})
+            clauses.append({"number": "99", "category": "other", "text": "Standards.", "terms": terms})
         contract = contract_create(
             user=union_user,
             enterprise=enterprise,
@@ -59,52 +85,176 @@ def below_floor(contract):
     ]
 
 
-# --- missing statutory contents -----------------------------------------------------------------
+def missing(contract):
+    return [m.get("category") or m.get("term_kind") for m in contract_draft_check(contract=contract)["missing"]]
 
 
-def test_a_draft_with_every_required_category_is_complete(make_draft):
+# --- what each kind of contract must carry -------------------------------------------------------
+
+
+def test_every_kind_of_contract_has_its_list_and_every_item_its_article():
+    assert set(REQUIREMENTS) == set(ContractKind.values)
+    for requirements in REQUIREMENTS.values():
+        assert all(str(r.article).startswith("Provisions on Collective Contracts, Art") for r in requirements)
+        assert [r.category for r in requirements][-4:] == PROCEDURAL
+
+
+def test_the_optional_items_of_art_8_are_required_of_no_contract():
+    required = {r.category for requirements in REQUIREMENTS.values() for r in requirements}
+
+    assert required.isdisjoint({"labour_contracts", "rewards_penalties", "layoffs", "other"})
+
+
+# --- a comprehensive (general) contract --------------------------------------------------------
+
+
+def test_a_general_draft_with_every_required_chapter_is_complete(make_draft):
     check = contract_draft_check(contract=make_draft())
 
     assert check == {"complete": True, "below_floor": [], "missing": [], "can_submit": True, "pack": "national"}
 
 
-@pytest.mark.parametrize("category", REQUIRED)
-def test_a_draft_without_one_required_category_names_it(make_draft, category):
-    contract = make_draft(clauses=[c for c in COMPLETE if c["category"] != category])
+@pytest.mark.parametrize("category", GENERAL)
+def test_a_general_draft_without_one_required_chapter_names_it_and_its_article(make_draft, category):
+    contract = make_draft(clauses=clauses_on(*(c for c in GENERAL if c != category)))
 
     check = contract_draft_check(contract=contract)
 
     assert [m["category"] for m in check["missing"]] == [category]
+    assert check["missing"][0]["article"].startswith("Provisions on Collective Contracts, Art")
     assert check["complete"] is False
     assert check["can_submit"] is True
 
 
-def test_an_empty_draft_misses_every_required_category(make_draft):
-    check = contract_draft_check(contract=make_draft(clauses=[]))
-
-    assert [m["category"] for m in check["missing"]] == REQUIRED
-
-
-def test_a_wages_contract_without_pay_terms_misses_them(make_draft):
-    check = contract_draft_check(contract=make_draft(kind="wages"))
-
-    assert [m.get("term_kind") for m in check["missing"]] == ["min_monthly_wage", "wage_increase_pct"]
-    assert check["complete"] is False
-
-
-def test_a_wages_contract_with_its_pay_terms_is_complete(make_draft):
-    terms = [
-        {"kind": "min_monthly_wage", "params": {"amount": "3000"}},
-        {"kind": "wage_increase_pct", "params": {"percent": "5", "reference_period": "2025"}},
+def test_a_general_contract_without_a_training_clause_is_incomplete_under_art_3(make_draft):
+    (item,) = contract_draft_check(contract=make_draft(clauses=clauses_on(*(c for c in GENERAL if c != "training"))))[
+        "missing"
     ]
 
-    check = contract_draft_check(contract=make_draft(kind="wages", terms=terms))
+    assert item == {
+        "category": "training",
+        "message": "The contract has no clause on “Vocational training”.",
+        "article": "Provisions on Collective Contracts, Art. 3; Art. 8(7) and Art. 15",
+    }
 
-    assert check["missing"] == []
+
+def test_the_women_minors_chapter_of_a_general_contract_cites_the_womens_rights_law(make_draft):
+    (item,) = contract_draft_check(
+        contract=make_draft(clauses=clauses_on(*(c for c in GENERAL if c != "women_minors")))
+    )["missing"]
+
+    assert item["article"] == (
+        "Provisions on Collective Contracts, Art. 8(6) and Art. 14; "
+        "Law on the Protection of Women's Rights and Interests, Art. 44"
+    )
+
+
+def test_an_empty_general_draft_misses_every_required_chapter_in_order(make_draft):
+    assert missing(make_draft(clauses=[])) == GENERAL
+
+
+def test_a_general_draft_needs_no_layoffs_rewards_labour_contracts_or_other_chapter(make_draft):
+    contract = make_draft(clauses=COMPLETE)
+    assert {c.category for c in contract.clauses.all()}.isdisjoint({"layoffs", "rewards_penalties", "other"})
+
+    assert missing(contract) == []
 
 
 def test_a_general_contract_needs_no_pay_term(make_draft):
-    assert contract_draft_check(contract=make_draft(kind="general"))["missing"] == []
+    assert missing(make_draft(kind="general")) == []
+
+
+# --- special contracts (PCC Art. 3: one topic each) -------------------------------------------
+
+
+def test_a_wage_contract_without_a_training_clause_is_complete(make_draft):
+    contract = make_draft(kind="wages", clauses=clauses_on("pay", *PROCEDURAL), terms=WAGE_TERMS)
+
+    check = contract_draft_check(contract=contract)
+
+    assert "training" not in {c.category for c in contract.clauses.all()}
+    assert (check["missing"], check["complete"]) == ([], True)
+
+
+def test_a_wage_contract_without_its_pay_terms_misses_them_with_their_article(make_draft):
+    check = contract_draft_check(contract=make_draft(kind="wages", clauses=clauses_on("pay", *PROCEDURAL)))
+
+    assert [(m.get("term_kind"), m["article"]) for m in check["missing"]] == [
+        (
+            "min_monthly_wage",
+            "Provisions on Collective Contracts, Art. 9(1); Trial Measures for Collective Wage Consultation, Art. 7",
+        ),
+        (
+            "wage_increase_pct",
+            "Provisions on Collective Contracts, Art. 9(4); Trial Measures for Collective Wage Consultation, Art. 7",
+        ),
+    ]
+    assert check["complete"] is False
+
+
+def test_an_empty_wage_contract_misses_its_pay_chapter_terms_and_procedure(make_draft):
+    assert missing(make_draft(kind="wages", clauses=[])) == [
+        "pay",
+        "min_monthly_wage",
+        "wage_increase_pct",
+        *PROCEDURAL,
+    ]
+
+
+def test_a_wage_contract_without_its_pay_chapter_is_incomplete_even_with_the_terms(make_draft):
+    # The typed terms sit in an "other" clause: the pay chapter itself is missing (PCC Art. 9).
+    contract = make_draft(kind="wages", clauses=clauses_on(*PROCEDURAL), terms=WAGE_TERMS)
+
+    (item,) = contract_draft_check(contract=contract)["missing"]
+
+    assert (item["category"], item["article"]) == ("pay", "Provisions on Collective Contracts, Arts. 3 and 9")
+
+
+def test_a_womens_special_contract_lacking_the_women_minors_chapter_is_incomplete(make_draft):
+    contract = make_draft(kind="women", clauses=clauses_on("pay", "training", *PROCEDURAL))
+
+    check = contract_draft_check(contract=contract)
+
+    assert [(m["category"], m["article"]) for m in check["missing"]] == [
+        ("women_minors", "Provisions on Collective Contracts, Arts. 3 and 14; Labour Contract Law, Art. 52")
+    ]
+    assert check["complete"] is False
+
+
+def test_a_womens_special_contract_with_its_chapter_and_the_procedure_is_complete(make_draft):
+    assert missing(make_draft(kind="women", clauses=clauses_on("women_minors", *PROCEDURAL))) == []
+
+
+def test_a_safety_special_contract_is_checked_against_its_own_chapter(make_draft):
+    without = make_draft(kind="safety", clauses=clauses_on("women_minors", *PROCEDURAL))
+    with_it = make_draft(kind="safety", clauses=clauses_on("safety_health", *PROCEDURAL))
+
+    assert missing(without) == ["safety_health"]
+    assert missing(with_it) == []
+
+
+@pytest.mark.parametrize("kind", ["wages", "women", "safety"])
+@pytest.mark.parametrize("category", PROCEDURAL)
+def test_a_special_contract_without_a_procedural_clause_names_it(make_draft, kind, category):
+    topic = {"wages": "pay", "women": "women_minors", "safety": "safety_health"}[kind]
+    contract = make_draft(
+        kind=kind, clauses=clauses_on(topic, *(c for c in PROCEDURAL if c != category)), terms=WAGE_TERMS
+    )
+
+    (item,) = contract_draft_check(contract=contract)["missing"]
+
+    assert item["category"] == category
+    assert item["article"].startswith("Provisions on Collective Contracts, Art. 8(1")
+
+
+def test_a_missing_item_is_worded_in_chinese(make_draft):
+    contract = make_draft(kind="wages", clauses=clauses_on("pay", "term", "amendment", "disputes"), terms=WAGE_TERMS)
+
+    with translation.override("zh-hans"):
+        (item,) = contract_draft_check(contract=contract)["missing"]
+
+    assert item["message"] == "合同缺少关于“违反集体合同的责任”的条款。"
+    assert item["article"]
 
 
 # --- terms below the statutory floor --------------------------------------------------------
@@ -197,18 +347,51 @@ def test_a_shortfall_names_its_clause_rule_and_article(make_draft):
 
     (shortfall,) = contract_draft_check(contract=contract)["below_floor"]
 
-    assert shortfall["clause"] == "9"
+    assert shortfall["clause"] == "99"
     assert shortfall["rule"] == "R19"
     assert shortfall["article"]
-    assert "97" in shortfall["message"]
-    assert "98" in shortfall["message"]
+    assert shortfall["message"] == (
+        "Clause 99, Maternity leave (days): “Maternity leave” is 97; the law requires at least 98."
+    )
+
+
+@pytest.mark.parametrize(
+    ("terms", "message"),
+    [
+        (
+            [{"kind": "min_monthly_wage", "params": {"amount": "2600"}}],
+            "Clause 99, Minimum monthly wage: “Monthly base wage at least” is 2600; the law requires at least 2690.00.",
+        ),
+        (
+            [{"kind": "max_overtime_hours_month", "params": {"hours": "40"}}],
+            "Clause 99, Maximum overtime hours a month: “Overtime a month at most” is 40; the law allows at most 36.",
+        ),
+        (
+            [{"kind": "overtime_premium", "params": {"holiday": "2.5"}}],
+            "Clause 99, Overtime pay premiums: “On a statutory holiday” is 2.5; the law requires at least 3.0.",
+        ),
+        (
+            [{"kind": "annual_leave_days", "params": {"tiers": [{"from_years": 1, "days": 4}]}}],
+            "Clause 99, Paid annual leave: “Annual leave after 1 years of service” is 4; the law requires at least 5.",
+        ),
+    ],
+)
+def test_a_shortfall_is_worded_by_the_label_of_its_parameter_never_its_code(make_draft, terms, message):
+    (shortfall,) = contract_draft_check(contract=make_draft(terms=terms))["below_floor"][:1]
+
+    assert shortfall["message"] == message
+    assert f"“{shortfall['param']}”" not in shortfall["message"]
+    assert "_" not in shortfall["message"] and "[" not in shortfall["message"]
 
 
 # --- check/ and submit-to-congress/ through the API --------------------------------------------
 
 
 def test_check_endpoint_shows_what_is_missing_and_below_the_floor(make_draft, union_user, client_for):
-    contract = make_draft(clauses=COMPLETE[:4], terms=[{"kind": "max_overtime_hours_month", "params": {"hours": "40"}}])
+    contract = make_draft(
+        clauses=clauses_on(*(c for c in GENERAL if c != "women_minors")),
+        terms=[{"kind": "max_overtime_hours_month", "params": {"hours": "40"}}],
+    )
 
     response = client_for(union_user).get(url(contract, "check"))
 
@@ -244,7 +427,7 @@ def test_submitting_a_draft_at_the_floor_goes_to_the_congress(make_draft, union_
 
 def test_missing_categories_do_not_block_the_submission(make_draft, union_user, client_for):
     contract = make_draft(clauses=[{"number": "1", "category": "pay", "text": "Wages are paid monthly."}])
-    assert len(contract_draft_check(contract=contract)["missing"]) == 5
+    assert len(contract_draft_check(contract=contract)["missing"]) == len(GENERAL) - 1
 
     response = client_for(union_user).post(url(contract, "submit-to-congress"))
 

@@ -197,7 +197,7 @@ def test_draft_check_names_the_article_and_rule_of_a_term_below_the_floor(page_f
     # The contents the draft lacks, with the article that asks for them.
     assert (
         "The contract has no clause on “Amendment and termination procedure”. "
-        "Provisions on Collective Contracts, Art. 8"
+        "Provisions on Collective Contracts, Art. 8(12)"
     ) in check
     assert "amount" not in check and "tiers" not in check
 
@@ -213,7 +213,21 @@ def test_draft_check_in_chinese_cites_the_printed_article_and_the_law(page_for, 
 
 
 def test_draft_check_of_a_complete_draft_says_so(page_for, enterprise, union_user):
-    categories = ["term", "amendment", "disputes", "breach_liability", "women_minors"]
+    # a comprehensive contract: the six matters of PCC Art. 3, women and minors, and the
+    # procedural chapters (Art. 8 (十一)–(十四))
+    categories = [
+        "pay",
+        "working_time",
+        "rest_leave",
+        "safety_health",
+        "insurance_welfare",
+        "training",
+        "women_minors",
+        "term",
+        "amendment",
+        "disputes",
+        "breach_liability",
+    ]
     contract = contract_create(
         user=union_user,
         enterprise=enterprise,
