@@ -17,7 +17,7 @@ from bargaining.services.topics import proposal_params_validate
 from contracts.enterprises.models import Enterprise
 from contracts.models import Contract, ContractKind
 from contracts.rules.deadlines import deadline_after
-from contracts.rules.decisions import RuleRef
+from contracts.rules.decisions import RuleRef, deadline_provisional_year
 from contracts.rules.terms import TERM_KINDS, ClauseCategory
 from contracts.services.lifecycle import contract_create, contract_renewal_window, term_end_for
 
@@ -69,6 +69,8 @@ def negotiation_reply_deadline(*, negotiation: Negotiation) -> dict[str, Any]:
         "due": deadline.due.isoformat(),
         "nominal_due": deadline.nominal.isoformat(),
         "calendar_known": deadline.calendar_known,
+        # The year without a published holiday schedule the count relies on (R16), if any.
+        "provisional_year": deadline_provisional_year(received_on, deadline),
     }
 
 
@@ -89,12 +91,14 @@ def reply_rule_describe(facts: dict[str, Any]) -> dict[str, Any] | None:
     }
     if facts["due"] != facts["nominal_due"]:
         detail += " " + _("The last day falls on a rest day or holiday, so it moves to the next working day (R16).")
+    year = None
     if not facts["calendar_known"]:
-        detail += " " + _(
-            "Counted on the statutory holidays; to be confirmed once the State Council publishes that year's schedule."
-        )
-    params = {key: value for key, value in facts.items() if key not in ("rule", "pack")}
-    return RuleRef(rule=facts["rule"], pack=facts["pack"], detail=detail, params=params).as_dict()
+        # Facts stored before the year was kept name none: the due date's year.
+        year = facts.get("provisional_year") or dt.date.fromisoformat(facts["due"]).year
+    params = {key: value for key, value in facts.items() if key not in ("rule", "pack", "provisional_year")}
+    return RuleRef(
+        rule=facts["rule"], pack=facts["pack"], detail=detail, params=params, provisional_year=year
+    ).as_dict()
 
 
 @transaction.atomic
@@ -162,13 +166,19 @@ def negotiation_suspend(
     pack = negotiation.enterprise.pack
     if pack.suspension_max_days is not None:
         # Counted in days under R16: from today (not counted), ending at 24:00 of the last day.
-        limit = deadline_after(timezone.localdate(), pack.suspension_max_days, pack=pack).due
+        today = timezone.localdate()
+        limit_deadline = deadline_after(today, pack.suspension_max_days, pack=pack)
+        limit = limit_deadline.due
         if timezone.localtime(next_meeting_at).date() > limit:
             raise InvalidProposal(
                 _("In this region talks may be suspended for at most %(n)s days (R5).")
                 % {"n": pack.suspension_max_days},
                 code="suspension_too_long",
-                extra={"rule": RuleRef(rule="R5", pack=pack.code).as_dict()},
+                extra={
+                    "rule": RuleRef(
+                        rule="R5", pack=pack.code, provisional_year=deadline_provisional_year(today, limit_deadline)
+                    ).as_dict()
+                },
             )
     negotiation.next_meeting_at = next_meeting_at
     negotiation.next_meeting_location = next_meeting_location

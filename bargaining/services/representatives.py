@@ -13,7 +13,7 @@ from bargaining.errors import InvalidRepresentative, RepresentationIncomplete
 from bargaining.models import Negotiation, NegotiationStatus, Representative, Side
 from bargaining.services.permissions import require_side
 from contracts.rules.deadlines import deadline_after
-from contracts.rules.decisions import RuleRef, article
+from contracts.rules.decisions import RuleRef, article, deadline_provisional_year
 
 CLOSED = {NegotiationStatus.CONCLUDED, NegotiationStatus.DECLINED}
 
@@ -221,5 +221,6 @@ def vacancy_fill_deadline(*, representative: Representative) -> dict[str, Any] |
             pack=pack.code,
             detail=_("A vacancy is filled within %(n)s days (PCC Art. 31).") % {"n": pack.vacancy_fill_days},
             params={"days": pack.vacancy_fill_days, "calendar_known": deadline.calendar_known},
+            provisional_year=deadline_provisional_year(representative.vacated_on, deadline),
         ).as_dict(),
     }

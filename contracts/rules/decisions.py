@@ -1,9 +1,15 @@
-"""A decision the system takes always names the rule and the article it applied."""
+"""A decision the system takes always names the rule and the article it applied, and says
+when it rests on a year whose holiday schedule the State Council has not yet published."""
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from contracts.rules.calendar.store import year_calendar
+from contracts.rules.deadlines import Deadline
 
 # Rule id -> the article it comes from (translatable, as people read it).
 ARTICLES = {
@@ -34,6 +40,28 @@ def article(rule_id: str) -> str:
     return str(ARTICLES[rule_id])
 
 
+def provisional_note(year: int) -> str:
+    """What people read beside a date counted on a year without the State Council's schedule."""
+    return gettext(
+        "Counted on the statutory holidays; to be confirmed once the State Council publishes the %(year)s schedule."
+    ) % {"year": year}
+
+
+def provisional_year(start: dt.date, end: dt.date) -> int | None:
+    """The first year from ``start`` to ``end`` whose holiday schedule is not yet published."""
+    for year in range(start.year, end.year + 1):
+        if year_calendar(year).provisional:
+            return year
+    return None
+
+
+def deadline_provisional_year(start: dt.date, deadline: Deadline) -> int | None:
+    """The unpublished year a deadline counted after ``start`` relies on, or None when it relies on none."""
+    if deadline.calendar_known:
+        return None
+    return provisional_year(start, deadline.due) or deadline.due.year
+
+
 @dataclass(frozen=True)
 class RuleRef:
     """The rule a decision applied, as the API and people see it."""
@@ -42,6 +70,12 @@ class RuleRef:
     pack: str
     detail: str = ""
     params: dict[str, Any] = field(default_factory=dict)
+    # The decision counts days of a year whose holiday schedule is not yet published: the year.
+    provisional_year: int | None = None
+
+    @property
+    def provisional(self) -> bool:
+        return self.provisional_year is not None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -50,4 +84,6 @@ class RuleRef:
             "pack": self.pack,
             "detail": str(self.detail),
             "params": self.params,
+            "provisional": self.provisional,
+            "provisional_note": provisional_note(self.provisional_year) if self.provisional_year else "",
         }

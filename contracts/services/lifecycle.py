@@ -31,7 +31,8 @@ from contracts.errors import (
 )
 from contracts.models import Clause, Contract, ContractStatus
 from contracts.rules.deadlines import Deadline, deadline_after
-from contracts.rules.decisions import RuleRef
+from contracts.rules.decisions import RuleRef, deadline_provisional_year
+from contracts.rules.packs import RulePack
 from contracts.rules.terms import ClauseCategory, term_params_validate
 from contracts.services.draft_check import contract_draft_check
 from contracts.services.versions import contract_version_record
@@ -297,17 +298,17 @@ def contract_sign(*, user, contract: Contract) -> Contract:
     return contract
 
 
-def contract_filing_deadline(contract: Contract) -> Deadline | None:
+def contract_filing_deadline(contract: Contract, *, pack: RulePack | None = None) -> Deadline | None:
     """R8: the employer files the signed text within 10 days of signing (R16)."""
     if contract.signed_on is None:
         return None
-    pack = contract.enterprise.pack
+    pack = pack or contract.enterprise.pack
     return deadline_after(contract.signed_on, pack.filing_days, pack=pack)
 
 
-def contract_review_deadline(contract: Contract, receipt_on: dt.date) -> Deadline:
+def contract_review_deadline(contract: Contract, receipt_on: dt.date, *, pack: RulePack | None = None) -> Deadline:
     """R9: the administration objects within 15 days of receipt (R16), or the contract takes effect."""
-    pack = contract.enterprise.pack
+    pack = pack or contract.enterprise.pack
     return deadline_after(receipt_on, pack.review_days, pack=pack)
 
 
@@ -333,11 +334,30 @@ def _set_receipt(contract: Contract, receipt_on: dt.date) -> None:
     assert contract.filed_on is not None  # only a filed contract is received
     if receipt_on < contract.filed_on:
         raise ReceiptBeforeFiling(_("The administration cannot receive the contract before it was filed."))
-    deadline = contract_review_deadline(contract, receipt_on)
     contract.receipt_on = receipt_on
+    _review_dates_set(contract, contract_review_deadline(contract, receipt_on))
+
+
+def _review_dates_set(contract: Contract, deadline: Deadline) -> None:
     contract.review_deadline = deadline.due
     if not contract.effective_confirmed:
         contract.effective_on = deadline.due + dt.timedelta(days=1)
+
+
+def contract_review_period_recount(contract: Contract) -> dt.date | None:
+    """R9 counted again on the calendar as it now stands (a holiday schedule changed): stores
+    the end of the review period, and the effective date that follows it unless the
+    administration confirmed one. Returns the former end when it moved, else None.
+    The caller holds the contract's lock; a contract no longer under review is left alone."""
+    if contract.status != S.FILED or contract.receipt_on is None or contract.review_deadline is None:
+        return None
+    deadline = contract_review_deadline(contract, contract.receipt_on)
+    previous = contract.review_deadline
+    if deadline.due == previous:
+        return None
+    _review_dates_set(contract, deadline)
+    contract.save(update_fields=["review_deadline", "effective_on"])
+    return previous
 
 
 @transaction.atomic
@@ -435,17 +455,30 @@ def contract_deadlines(contract: Contract, today: dt.date | None = None) -> dict
     """The filing (R8) and review (R9) dates with whether each is overdue."""
     today = today or timezone.localdate()
     pack_code = contract.enterprise.rule_pack
-    filing = contract_filing_deadline(contract)
+    pack = contract.enterprise.pack
+    filing = contract_filing_deadline(contract, pack=pack)
+    filing_year = deadline_provisional_year(contract.signed_on, filing) if filing and contract.signed_on else None
+    review_year = None
+    if contract.receipt_on is not None and contract.review_deadline is not None:
+        review_year = deadline_provisional_year(
+            contract.receipt_on, contract_review_deadline(contract, contract.receipt_on, pack=pack)
+        )
     return {
         "filing_due": filing.due if filing else None,
         "filing_overdue": bool(filing and (contract.filed_on or today) > filing.due),
         "filing_rule": RuleRef(
-            rule="R8", pack=pack_code, params={"days": contract.enterprise.pack.filing_days}
+            rule="R8",
+            pack=pack_code,
+            params={"days": pack.filing_days},
+            provisional_year=filing_year,
         ).as_dict(),
         "review_deadline": contract.review_deadline,
         "effective_on": contract.effective_on,
         "review_rule": RuleRef(
-            rule="R9", pack=pack_code, params={"days": contract.enterprise.pack.review_days}
+            rule="R9",
+            pack=pack_code,
+            params={"days": pack.review_days},
+            provisional_year=review_year,
         ).as_dict(),
         "renewal": contract_renewal_window(contract, today),
     }

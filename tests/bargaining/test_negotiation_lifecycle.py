@@ -110,6 +110,7 @@ def test_request_sets_reply_due_20_days_after_receipt_and_cites_r1(enterprise, u
     assert rule["params"]["due"] == "2026-03-24"
     assert rule["params"]["nominal_due"] == "2026-03-24"
     assert rule["params"]["calendar_known"] is True
+    assert (rule["provisional"], rule["provisional_note"]) == (False, "")
     assert "not counted" in rule["detail"]
     assert Negotiation.objects.get(pk=negotiation.pk).reply_due == D("2026-03-24")
 
@@ -162,7 +163,10 @@ def test_request_due_in_a_year_without_a_published_calendar_says_so(enterprise, 
     body = response.json()
     assert body["reply_due"] == "2027-01-11"  # nominal Saturday 2027-01-09, weekends only
     assert body["reply_rule"]["params"]["calendar_known"] is False
-    assert "to be confirmed once the State Council publishes" in body["reply_rule"]["detail"]
+    assert body["reply_rule"]["provisional"] is True
+    assert body["reply_rule"]["provisional_note"] == (
+        "Counted on the statutory holidays; to be confirmed once the State Council publishes the 2027 schedule."
+    )
 
 
 def test_request_recorded_for_a_side_the_user_does_not_act_for_is_refused(enterprise, employer_user, client_for):

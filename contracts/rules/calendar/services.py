@@ -12,6 +12,7 @@ from contracts.rules.calendar.law import statutory_days
 from contracts.rules.calendar.models import HolidayDay, HolidayYear
 from contracts.rules.calendar.notice import Notice
 from contracts.rules.calendar.package import package_schedule, package_years
+from contracts.rules.calendar.recompute import calendar_recompute_soon
 from contracts.rules.calendar.schedule import ScheduleDay, ScheduleDayKind, ScheduleSource, with_law
 from contracts.rules.calendar.store import calendar_changed, year_calendar
 
@@ -85,10 +86,21 @@ def _working_status(days: dict[dt.date, ScheduleDay], day: dt.date) -> tuple[boo
     return (entry.kind == ScheduleDayKind.WORKDAY, entry.kind != ScheduleDayKind.WORKDAY)
 
 
-@transaction.atomic
 def _schedule_store(schedule: _Schedule, *, replaces: frozenset[str] | None = None) -> LoadResult:
     """Write ``schedule`` over its year; with ``replaces``, only over a year from one of those
-    sources that no administrator has edited (else the year is kept: SKIPPED)."""
+    sources that no administrator has edited (else the year is kept: SKIPPED).
+
+    Once the write commits, the open deadlines counted on the year are counted again
+    (``contracts.rules.calendar.recompute``); loading what is there already changes no date,
+    and running the recompute then mends any left behind by a process that stopped midway."""
+    result = _schedule_write(schedule, replaces=replaces)
+    if result.outcome != LoadOutcome.SKIPPED:
+        calendar_recompute_soon(years=[result.year])
+    return result
+
+
+@transaction.atomic
+def _schedule_write(schedule: _Schedule, *, replaces: frozenset[str] | None = None) -> LoadResult:
     before = year_calendar(schedule.year)
     existing = HolidayYear.objects.select_for_update().filter(year=schedule.year).first()
     if existing is not None:

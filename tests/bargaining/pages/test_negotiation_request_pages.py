@@ -59,8 +59,7 @@ def test_a_request_received_in_a_year_without_a_published_calendar_is_provisiona
 
     text = visible_text(client.get(workspace(draft)).content)
     assert "provisional" in text
-    assert "Provisional calendar" in text
-    assert "to be confirmed once the State Council publishes" in text  # the rule's own detail
+    assert "to be confirmed once the State Council publishes the 2030 schedule" in text
 
 
 def test_a_union_negotiator_cannot_record_a_request_as_the_employer(draft, union_user):
