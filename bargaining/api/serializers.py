@@ -7,6 +7,7 @@ from rest_framework import serializers
 from bargaining.models import AgreedPosition, ConsultationSession, Negotiation, Proposal, Representative
 from bargaining.services.negotiations import negotiation_reply_overdue, reply_rule_describe
 from bargaining.services.representatives import representation_problems, vacancy_fill_deadline
+from config import limits
 from contracts.models import Contract
 from contracts.rules.api import RuleSerializer
 
@@ -180,5 +181,6 @@ class GapSerializer(serializers.Serializer):
 
 
 @extend_schema_field(OpenApiTypes.OBJECT)
-class ParamsField(serializers.JSONField):
-    """Typed term parameters; validated against the term kind's schema by the service."""
+class ParamsField(limits.BoundedJSONField):
+    """Typed term parameters; validated against the term kind's schema by the service (their
+    numbers bounded here first: config.limits)."""

@@ -2,6 +2,7 @@
 
 from django.contrib.auth import get_user_model
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -25,6 +26,7 @@ from bargaining.services import proposals as proposal_services
 from bargaining.services import representatives as representative_services
 from bargaining.services import sessions as session_services
 from bargaining.services.costing import negotiation_costing
+from config import limits
 from contracts import selectors as contract_selectors
 from contracts.api.history import HistoryEntrySerializer
 from contracts.compliance.selectors import payroll_import_list
@@ -46,18 +48,18 @@ class NegotiationCreateInput(serializers.Serializer):
 
 class RequestInput(serializers.Serializer):
     requested_by = serializers.ChoiceField(choices=Side.choices)
-    received_on = serializers.DateField()
+    received_on = limits.DateField()
     text = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class RespondInput(serializers.Serializer):
     accepted = serializers.BooleanField()
-    responded_on = serializers.DateField(required=False)
+    responded_on = limits.DateField(required=False)
     text = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class SuspendInput(serializers.Serializer):
-    next_meeting_at = serializers.DateTimeField()
+    next_meeting_at = limits.DateTimeField()
     next_meeting_location = serializers.CharField(max_length=200)
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
@@ -71,8 +73,8 @@ class PositionInput(serializers.Serializer):
 
 class ConcludeInput(serializers.Serializer):
     positions = PositionInput(many=True, required=False)
-    contract_term_start = serializers.DateField(required=False)
-    contract_term_end = serializers.DateField(required=False)
+    contract_term_start = limits.DateField(required=False)
+    contract_term_end = limits.DateField(required=False)
 
 
 class NegotiationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -187,7 +189,7 @@ class RepresentativeInput(serializers.Serializer):
 
 
 class VacateInput(serializers.Serializer):
-    on = serializers.DateField()
+    on = limits.DateField()
 
 
 class RepresentativeViewSet(NegotiationChildMixin, viewsets.ModelViewSet):
@@ -231,7 +233,7 @@ class RepresentativeViewSet(NegotiationChildMixin, viewsets.ModelViewSet):
 
 
 class SessionInput(serializers.Serializer):
-    held_at = serializers.DateTimeField()
+    held_at = limits.DateTimeField()
     location = serializers.CharField(max_length=200)
     chair_side = serializers.ChoiceField(choices=Side.choices, required=False)
     attendees = serializers.PrimaryKeyRelatedField(queryset=Representative.objects.all(), many=True, required=False)
@@ -280,7 +282,7 @@ class SessionViewSet(NegotiationChildMixin, viewsets.ModelViewSet):
 
 
 class ProposalInput(serializers.Serializer):
-    session = serializers.IntegerField()
+    session = serializers.IntegerField(min_value=1, max_value=limits.ID_MAX)
     side = serializers.ChoiceField(choices=Side.choices)
     clause_category = serializers.ChoiceField(choices=ClauseCategory.choices)
     term_kind = serializers.ChoiceField(choices=TERM_KIND_CHOICES, required=False, allow_blank=True, default="")
@@ -316,10 +318,13 @@ class ProposalViewSet(NegotiationChildMixin, mixins.ListModelMixin, mixins.Retri
     @action(detail=False, methods=["get"])
     def costing(self, request, negotiation_pk=None):
         """What each side's latest positions would cost, priced on a payroll import's latest month."""
-        try:
-            payroll_id = int(request.query_params["payroll_import"])
-        except (KeyError, ValueError):
-            raise serializers.ValidationError({"payroll_import": ["Give the id of a payroll import."]}) from None
+        payroll_id = limits.query_int(
+            request.query_params,
+            "payroll_import",
+            min_value=1,
+            max_value=limits.ID_MAX,
+            message=_("Give the id of a payroll import."),
+        )
         payroll = get_object_or_404(payroll_import_list(user=request.user), pk=payroll_id)
         return Response(negotiation_costing(negotiation=self.negotiation, payroll_import=payroll))
 

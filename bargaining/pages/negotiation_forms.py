@@ -8,14 +8,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bargaining.models import Negotiation, NegotiationKind, Side
+from config import limits
 
 # Radio buttons side by side (concord.css .checks), wrapping on a phone.
 RADIOS = forms.RadioSelect(attrs={"class": "checks"})
 
 
 def _date_field(label: Any, **kwargs: Any) -> forms.DateField:
+    # Limited to config.limits' range: one far-out date used to break the deadline sums.
     # type=date sends ISO dates whatever the language; the localized formats still parse without JS.
-    return forms.DateField(label=label, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), **kwargs)
+    widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    return limits.FormDateField(label=label, widget=widget, **kwargs)
 
 
 class NegotiationCreateForm(forms.Form):
@@ -81,7 +84,7 @@ class VacateForm(forms.Form):
 
 class SuspendForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    next_meeting_at = forms.DateTimeField(
+    next_meeting_at = limits.FormDateTimeField(
         label=_("Next meeting"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )

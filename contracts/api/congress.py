@@ -10,6 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
+from config import limits
 from contracts.enterprises.access import enterprise_list
 from contracts.models import BallotChoice, CongressMode, CongressSession, Contract
 from contracts.rules.api import RuleSerializer
@@ -91,8 +92,8 @@ class BallotCountSerializer(serializers.Serializer):
 
 class CongressSessionInput(serializers.Serializer):
     contract = serializers.PrimaryKeyRelatedField(queryset=Contract.objects.none())
-    delegates_total = serializers.IntegerField(min_value=1)
-    held_on = serializers.DateField()
+    delegates_total = limits.count_field(min_value=1)
+    held_on = limits.DateField()
     mode = serializers.ChoiceField(choices=CongressMode.choices, default=CongressMode.BALLOT)
 
     def __init__(self, *args, user=None, **kwargs):
@@ -106,10 +107,10 @@ class BallotInput(serializers.Serializer):
 
 
 class TallyInput(serializers.Serializer):
-    present = serializers.IntegerField(min_value=0)
-    yes = serializers.IntegerField(min_value=0)
-    no = serializers.IntegerField(min_value=0)
-    abstain = serializers.IntegerField(min_value=0)
+    present = limits.count_field()
+    yes = limits.count_field()
+    no = limits.count_field()
+    abstain = limits.count_field()
 
 
 # --- views ------------------------------------------------------------------------------

@@ -4,12 +4,14 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from config import limits
 from contracts import selectors
 from contracts.api.history import HistoryEntrySerializer
 from contracts.enterprises.access import enterprise_list
@@ -25,8 +27,9 @@ from contracts.services.versions import contract_diff, version_change_text
 @extend_schema_field(
     inline_serializer("Term", {"kind": serializers.CharField(), "params": serializers.DictField()}, many=True)
 )
-class TermsField(serializers.JSONField):
-    """Typed terms [{kind, params}], validated against the term kinds' schemas by the service."""
+class TermsField(limits.BoundedJSONField):
+    """Typed terms [{kind, params}], validated against the term kinds' schemas by the service
+    (their numbers bounded here first: config.limits)."""
 
 
 class ClauseSerializer(serializers.ModelSerializer):
@@ -85,7 +88,7 @@ class ContractDetailSerializer(ContractSerializer):
 
 class ClauseInput(serializers.Serializer):
     number = serializers.CharField(max_length=32)
-    position = serializers.IntegerField(min_value=1, required=False)
+    position = serializers.IntegerField(min_value=1, max_value=limits.COUNT_MAX, required=False)
     category = serializers.ChoiceField(choices=ClauseCategory.choices)
     title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     text = serializers.CharField()
@@ -96,8 +99,8 @@ class ContractInput(serializers.Serializer):
     enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.none())
     kind = serializers.ChoiceField(choices=ContractKind.choices, default=ContractKind.GENERAL)
     title = serializers.CharField(max_length=200)
-    term_start = serializers.DateField()
-    term_end = serializers.DateField()
+    term_start = limits.DateField()
+    term_end = limits.DateField()
     union_chief = serializers.PrimaryKeyRelatedField(queryset=get_user_model().objects.all(), required=False)
     employer_chief = serializers.PrimaryKeyRelatedField(queryset=get_user_model().objects.all(), required=False)
     clauses = ClauseInput(many=True, required=False, default=list)
@@ -111,24 +114,24 @@ class ContractInput(serializers.Serializer):
 class ContractUpdateInput(serializers.Serializer):
     kind = serializers.ChoiceField(choices=ContractKind.choices, required=False)
     title = serializers.CharField(max_length=200, required=False)
-    term_start = serializers.DateField(required=False)
-    term_end = serializers.DateField(required=False)
+    term_start = limits.DateField(required=False)
+    term_end = limits.DateField(required=False)
     union_chief = serializers.PrimaryKeyRelatedField(queryset=get_user_model().objects.all(), required=False)
     employer_chief = serializers.PrimaryKeyRelatedField(queryset=get_user_model().objects.all(), required=False)
 
 
 class FileInput(serializers.Serializer):
-    filed_on = serializers.DateField()
-    receipt_on = serializers.DateField(required=False)
+    filed_on = limits.DateField()
+    receipt_on = limits.DateField(required=False)
 
 
 class ReceiptInput(serializers.Serializer):
-    receipt_on = serializers.DateField()
-    effective_on = serializers.DateField(required=False, help_text="the administration's confirmed effective date")
+    receipt_on = limits.DateField()
+    effective_on = limits.DateField(required=False, help_text="the administration's confirmed effective date")
 
 
 class ObjectionInput(serializers.Serializer):
-    objected_on = serializers.DateField()
+    objected_on = limits.DateField()
     text = serializers.CharField()
 
 
@@ -240,7 +243,9 @@ class ContractViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             try:
                 numbers[name] = int(request.query_params[name])
             except (KeyError, ValueError):
-                raise serializers.ValidationError({name: ["Give a version number."]}) from None
+                raise serializers.ValidationError({name: [_("Give a version number.")]}) from None
+        # Any whole number is safe here: the service answers "no version N" for one past
+        # VERSION_MAX without sending it to the database.
         return Response(contract_diff(contract=self.get_object(), from_number=numbers["from"], to_number=numbers["to"]))
 
     @extend_schema(

@@ -14,6 +14,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config import limits
 from contracts.enterprises.access import enterprise_list
 from contracts.models import Contract, Document, DocumentKind, DocumentStatus
 from contracts.services.documents import DOCX_CONTENT_TYPE, PDF_CONTENT_TYPE, document_file, document_request
@@ -108,7 +109,9 @@ class DocumentSerializer(serializers.ModelSerializer):
 class DocumentRequestInput(serializers.Serializer):
     kind = DocumentKindField(choices=DocumentKind.choices)
     language = serializers.ChoiceField(choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE)
-    subject_id = serializers.IntegerField(min_value=1, required=False, allow_null=True, default=None)
+    subject_id = serializers.IntegerField(
+        min_value=1, max_value=limits.ID_MAX, required=False, allow_null=True, default=None
+    )
 
 
 class ContractDocumentsMixin:

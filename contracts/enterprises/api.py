@@ -7,6 +7,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from config import limits
 from contracts.enterprises.access import enterprise_list
 from contracts.enterprises.models import Enterprise, Membership, Role
 from contracts.enterprises.services import enterprise_update, membership_add
@@ -14,6 +15,7 @@ from contracts.enterprises.services import enterprise_update, membership_add
 
 class EnterpriseSerializer(serializers.ModelSerializer):
     federation_name = serializers.CharField(source="federation.name", read_only=True)
+    local_minimum_wage_since = limits.DateField(required=False, allow_null=True)
 
     class Meta:
         model = Enterprise
@@ -28,6 +30,7 @@ class EnterpriseSerializer(serializers.ModelSerializer):
             "local_minimum_wage_since",
         ]
         read_only_fields = ["id", "name", "union_name", "federation", "federation_name"]
+        extra_kwargs = {"local_minimum_wage": {"min_value": 0}}
 
 
 class MemberSerializer(serializers.ModelSerializer):

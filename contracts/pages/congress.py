@@ -26,6 +26,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRefresh, trigger_client_event
 
+from config import limits
 from config.errors import DomainError
 from config.pages import domain_error
 from contracts import selectors
@@ -66,9 +67,12 @@ class SessionOpenForm(forms.Form):
     delegates_total = forms.IntegerField(
         label=_("Delegates in all"),
         min_value=1,
+        max_value=limits.COUNT_MAX,
         help_text=_("All delegates of the congress, present or not: attendance and the majority count them all."),
     )
-    held_on = forms.DateField(label=_("Date held"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    held_on = limits.FormDateField(
+        label=_("Date held"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     mode = forms.ChoiceField(
         label=_("How the delegates vote"),
         choices=CongressMode.choices,
@@ -82,10 +86,14 @@ class SessionOpenForm(forms.Form):
 
 
 class TallyForm(forms.Form):
-    present = forms.IntegerField(label=_("Delegates present"), min_value=0)
-    yes = forms.IntegerField(label=pgettext_lazy("paper tally", "Votes for"), min_value=0)
-    no = forms.IntegerField(label=pgettext_lazy("paper tally", "Votes against"), min_value=0)
-    abstain = forms.IntegerField(label=pgettext_lazy("paper tally", "Abstentions"), min_value=0)
+    present = forms.IntegerField(label=_("Delegates present"), min_value=0, max_value=limits.COUNT_MAX)
+    yes = forms.IntegerField(label=pgettext_lazy("paper tally", "Votes for"), min_value=0, max_value=limits.COUNT_MAX)
+    no = forms.IntegerField(
+        label=pgettext_lazy("paper tally", "Votes against"), min_value=0, max_value=limits.COUNT_MAX
+    )
+    abstain = forms.IntegerField(
+        label=pgettext_lazy("paper tally", "Abstentions"), min_value=0, max_value=limits.COUNT_MAX
+    )
 
 
 class BallotForm(forms.Form):

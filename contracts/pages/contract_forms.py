@@ -8,6 +8,7 @@ from django import forms
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from config import limits
 from contracts.errors import InvalidTermParams, UnknownTermKind
 from contracts.models import Clause, Contract
 from contracts.rules.terms import TERM_KINDS, ClauseCategory, term_params_validate
@@ -137,12 +138,12 @@ class MoveForm(forms.Form):
 
 
 class FileForm(MoveForm):
-    filed_on = forms.DateField(label=_("Filed on"), widget=date_input())
+    filed_on = limits.FormDateField(label=_("Filed on"), widget=date_input())
 
 
 class ReceiptForm(MoveForm):
-    receipt_on = forms.DateField(label=_("Received by the labour administration on"), widget=date_input())
-    effective_on = forms.DateField(
+    receipt_on = limits.FormDateField(label=_("Received by the labour administration on"), widget=date_input())
+    effective_on = limits.FormDateField(
         label=_("Effective date confirmed by the administration"),
         required=False,
         help_text=_("Leave empty unless the administration confirmed a date."),
@@ -151,7 +152,7 @@ class ReceiptForm(MoveForm):
 
 
 class ObjectionForm(MoveForm):
-    objected_on = forms.DateField(label=_("Objection received on"), widget=date_input())
+    objected_on = limits.FormDateField(label=_("Objection received on"), widget=date_input())
     text = forms.CharField(
         label=_("Text of the objection"),
         widget=forms.Textarea(attrs={"rows": 4}),

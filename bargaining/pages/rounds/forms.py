@@ -12,13 +12,14 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from bargaining import selectors
 from bargaining.models import ConsultationSession, Negotiation, Side
 from bargaining.pages.rounds.shared import representative_label, side_label
+from config import limits
 from contracts.rules.terms import TERM_KINDS, ClauseCategory
 from contracts.rules.terms.base import Input
 from contracts.rules.terms.forms import TermParamsForm
 
 
 class RoundOpenForm(forms.Form):
-    held_at = forms.DateTimeField(
+    held_at = limits.FormDateTimeField(
         label=gettext_lazy("Date and time"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
