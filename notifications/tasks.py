@@ -2,12 +2,8 @@
 
 from celery import shared_task
 from django.conf import settings
-from django.utils import timezone
 
-from config.tasks import each_object
 from notifications.services import deliveries, digests
-
-DIGEST_TASK = "notifications.send_digests"
 
 
 @shared_task(
@@ -30,21 +26,7 @@ def sweep() -> dict[str, int]:
     return deliveries.deliveries_sweep()
 
 
-@shared_task(name=DIGEST_TASK)
+@shared_task(name="notifications.send_digests")
 def send_digests() -> list[int]:
-    """Daily at 08:00 (Asia/Shanghai): each digest reader's alerts since their last digest, in one e-mail.
-
-    The same steps as ``digests_prepare``, one reader at a time (``config.tasks.each_object``):
-    a reader whose digest fails is logged with their id and skipped; the others still get theirs."""
-    now = timezone.now()
-    date = timezone.localdate(now)
-    made: list[int] = []
-
-    def prepare(recipient_id: int) -> None:
-        digest = digests.digest_prepare(recipient_id=recipient_id, date=date, cutoff=now)
-        if digest is not None:
-            made.append(digest.pk)
-
-    readers = digests._awaiting(cutoff=now).values_list("recipient_id", flat=True).distinct().order_by("recipient_id")
-    each_object(list(readers), prepare, task=DIGEST_TASK, what="recipient")
-    return made
+    """Daily at 08:00 (Asia/Shanghai): each digest reader's alerts since their last digest, in one e-mail."""
+    return digests.digests_prepare()

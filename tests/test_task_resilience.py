@@ -10,7 +10,7 @@ import pytest
 
 from bargaining.models import NegotiationStatus, Representative, Side
 from bargaining.tasks import deadline_alerts as negotiation_deadline_alerts
-from config.tasks import each_object
+from config.batches import each_object
 from contracts.enterprises.models import Role
 from contracts.models import Contract, ContractStatus
 from contracts.tasks import deadline_alerts as contract_deadline_alerts

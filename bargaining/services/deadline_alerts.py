@@ -13,6 +13,7 @@ from django.utils.translation import gettext_noop
 
 from bargaining.models import Negotiation, NegotiationStatus, Representative, Side
 from bargaining.services.representatives import CLOSED, vacancy_fill_deadline
+from config.batches import each_object
 from contracts.services.deadline_alerts import WHO, DeadlineKind, deadline_alert_raise
 from notifications.models import Level
 
@@ -71,13 +72,20 @@ def _vacancy_alert(representative: Representative, today: dt.date) -> dict[str, 
     )
 
 
+TASK = "bargaining.deadline_alerts"
+
+
 def negotiation_deadline_alerts_raise(*, today: dt.date | None = None) -> dict[str, int]:
     """Hourly: remind of answers (R1) and vacancies (R2) due soon, and raise one overdue
-    alert for each that is late; returns the new alerts by kind. Safe to run twice."""
+    alert for each that is late; returns the new alerts by kind. Safe to run twice.
+
+    One object at a time, each in its own transaction (``config.batches.each_object``): one
+    that fails (a date stored out of range, say) is logged with its id and skipped, and every
+    other enterprise still gets its reminders."""
     today = today or timezone.localdate()
     raised: Counter[str] = Counter()
-    requested = Negotiation.objects.filter(status=NegotiationStatus.REQUESTED, reply_due__isnull=False)
-    for negotiation_id in requested.values_list("pk", flat=True):
+
+    def reply(negotiation_id: int) -> None:
         with transaction.atomic():
             negotiation = (
                 Negotiation.objects.select_for_update()
@@ -86,14 +94,19 @@ def negotiation_deadline_alerts_raise(*, today: dt.date | None = None) -> dict[s
             )
             if negotiation is not None:
                 raised.update(_reply_alert(negotiation, today))
-    vacancies = Representative.objects.filter(vacated_on__isnull=False, replacement__isnull=True).exclude(
-        negotiation__status__in=CLOSED
-    )
-    for representative_id in vacancies.values_list("pk", flat=True):
+
+    def vacancy(representative_id: int) -> None:
         with transaction.atomic():
             negotiation = Negotiation.objects.select_for_update(of=("self",)).get(representatives__pk=representative_id)
             if negotiation.status in CLOSED:
-                continue
+                return
             representative = Representative.objects.select_related("negotiation__enterprise").get(pk=representative_id)
             raised.update(_vacancy_alert(representative, today))
+
+    requested = Negotiation.objects.filter(status=NegotiationStatus.REQUESTED, reply_due__isnull=False)
+    each_object(list(requested.values_list("pk", flat=True)), reply, task=TASK, what="negotiation")
+    vacancies = Representative.objects.filter(vacated_on__isnull=False, replacement__isnull=True).exclude(
+        negotiation__status__in=CLOSED
+    )
+    each_object(list(vacancies.values_list("pk", flat=True)), vacancy, task=TASK, what="representative")
     return {key: count for key, count in sorted(raised.items()) if count}

@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
+from config.batches import each_object
 from contracts.enterprises.models import Enterprise, Membership, Role
 from contracts.models import Contract, ContractStatus
 from contracts.services.lifecycle import contract_filing_deadline, contract_renewal_window
@@ -175,41 +176,49 @@ def _locked(contract_id: int, status: str) -> Contract | None:
     return contract
 
 
+TASK = "contracts.deadline_alerts"
+
+
 def contract_deadline_alerts_raise(*, today: dt.date | None = None) -> dict[str, int]:
     """Hourly: remind of the contracts' deadlines due soon (R8, R9, R10) and raise one
     overdue alert for each filing (R8) that is late; returns the new alerts by kind.
-    Safe to run twice: the second run raises nothing."""
+    Safe to run twice: the second run raises nothing.
+
+    One contract at a time, each in its own transaction (``config.batches.each_object``): a
+    contract that fails is logged with its id and skipped, and the others still get theirs."""
     today = today or timezone.localdate()
     horizon = reminder_horizon(today)
     raised: Counter[str] = Counter()
 
-    for contract_id in Contract.objects.filter(status=ContractStatus.SIGNED, signed_on__isnull=False).values_list(
-        "pk", flat=True
-    ):
+    def filing(contract_id: int) -> None:
         with transaction.atomic():
             contract = _locked(contract_id, ContractStatus.SIGNED)
-            filing = contract_filing_deadline(contract) if contract else None
-            if contract is not None and filing is not None:
-                raised.update(_contract_alert(FILING, contract, filing.due, today))
+            due = contract_filing_deadline(contract) if contract else None
+            if contract is not None and due is not None:
+                raised.update(_contract_alert(FILING, contract, due.due, today))
 
-    for contract_id in Contract.objects.filter(
-        status=ContractStatus.FILED, review_deadline__gte=today, review_deadline__lte=horizon
-    ).values_list("pk", flat=True):
+    def review(contract_id: int) -> None:
         with transaction.atomic():
             contract = _locked(contract_id, ContractStatus.FILED)
             if contract is not None and contract.review_deadline is not None:
                 raised.update(_contract_alert(REVIEW, contract, contract.review_deadline, today))
 
-    for contract_id in Contract.objects.filter(status=ContractStatus.EFFECTIVE, term_end__gte=today).values_list(
-        "pk", flat=True
-    ):
+    def renewal(contract_id: int) -> None:
         with transaction.atomic():
             contract = _locked(contract_id, ContractStatus.EFFECTIVE)
             if contract is None:
-                continue
+                return
             opens = contract_renewal_window(contract, today)["opens_on"]
             if today <= opens:
                 raised.update(_contract_alert(RENEWAL_OPENS, contract, opens, today))
             if contract.term_end <= horizon and not contract.renewals.exists():
                 raised.update(_contract_alert(RENEWAL_CLOSES, contract, contract.term_end, today))
+
+    contracts = Contract.objects.values_list("pk", flat=True)
+    signed = contracts.filter(status=ContractStatus.SIGNED, signed_on__isnull=False)
+    each_object(list(signed), filing, task=TASK, what="contract")
+    filed = contracts.filter(status=ContractStatus.FILED, review_deadline__gte=today, review_deadline__lte=horizon)
+    each_object(list(filed), review, task=TASK, what="contract")
+    effective = contracts.filter(status=ContractStatus.EFFECTIVE, term_end__gte=today)
+    each_object(list(effective), renewal, task=TASK, what="contract")
     return {key: count for key, count in sorted(raised.items()) if count}

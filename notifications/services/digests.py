@@ -10,6 +10,7 @@ import datetime as dt
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from config.batches import each_object
 from notifications.models import Alert, Delivery, Digest, Mailing
 from notifications.services.deliveries import delivery_queue
 
@@ -38,13 +39,18 @@ def digest_prepare(*, recipient_id: int, date: dt.date, cutoff: dt.datetime) -> 
 
 
 def digests_prepare(*, now: dt.datetime | None = None) -> list[int]:
-    """Make today's digest for everyone with alerts awaiting one; returns the digests made."""
+    """Make today's digest for everyone with alerts awaiting one; returns the digests made.
+    A reader whose digest fails is logged with their id and skipped (``config.batches``); the
+    others still get theirs."""
     now = now or timezone.now()
     date = timezone.localdate(now)
     recipients = _awaiting(cutoff=now).values_list("recipient_id", flat=True).distinct().order_by("recipient_id")
-    made = []
-    for recipient_id in list(recipients):
+    made: list[int] = []
+
+    def prepare(recipient_id: int) -> None:
         digest = digest_prepare(recipient_id=recipient_id, date=date, cutoff=now)
         if digest is not None:
             made.append(digest.pk)
+
+    each_object(list(recipients), prepare, task="notifications.send_digests", what="recipient")
     return made
