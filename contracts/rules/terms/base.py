@@ -64,6 +64,11 @@ class Param:
         return self.default is None
 
 
+# No term is counted in a trillion or more (yuan, hours, days, percent): the ceiling of a
+# parameter that names no maximum of its own, so a figure such as 1e999999999 is refused.
+PARAM_CEILING = Decimal(10) ** 12
+
+
 def decimal_param(minimum: Decimal, maximum: Decimal | None = None) -> Callable[[Any], str]:
     def parse(value: Any) -> str:
         try:
@@ -74,10 +79,14 @@ def decimal_param(minimum: Decimal, maximum: Decimal | None = None) -> Callable[
             raise ValueError(_("Enter a number."))
         if number < minimum:
             raise ValueError(_("Must be at least %(min)s.") % {"min": minimum})
-        if maximum is not None and number > maximum:
-            raise ValueError(_("Must be at most %(max)s.") % {"max": maximum})
+        ceiling = maximum if maximum is not None else PARAM_CEILING
+        if number > ceiling:
+            raise ValueError(_("Must be at most %(max)s.") % {"max": ceiling})
         # One written form per value, so 3000 and 3000.00 are the same position.
-        return format(number.normalize(), "f")
+        try:
+            return format(number.normalize(), "f")
+        except ArithmeticError:  # more places than any term is counted in
+            raise ValueError(_("Enter a number.")) from None
 
     return parse
 

@@ -25,6 +25,10 @@ UNITS: dict[str, Any] = {
 }
 
 
+# A figure of a term: under a trillion, to the hundredth (fen, a hundredth of an hour or a day).
+PARAM_DIGITS, PARAM_PLACES = 14, 2
+
+
 def with_unit(field: forms.Field, unit: Any) -> forms.Field:
     """Give ``field`` the unit that ``partials/form_fields.html`` shows after its input."""
     vars(field)["unit"] = unit
@@ -47,7 +51,11 @@ def _field(param: Param) -> forms.Field:
         )
     else:
         field = forms.DecimalField(
-            label=label, required=required, widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"})
+            label=label,
+            required=required,
+            max_digits=PARAM_DIGITS,
+            decimal_places=PARAM_PLACES,
+            widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
         )
     with_unit(field, UNITS.get(str(param.input), ""))
     if param.default is not None and param.input != Input.TIERS:

@@ -21,6 +21,9 @@ from contracts.rules.terms.wage_increase_pct import check as wage_increase_pct
 
 CONTEXT = CheckContext()
 
+# Pay days (R18) are counted on the holiday calendar, which is read from the database.
+pytestmark = pytest.mark.django_db
+
 
 def payroll(**columns) -> pd.DataFrame:
     """A canonical payroll frame: ``employee_id`` and ``period`` default to one row per value given."""
@@ -312,7 +315,6 @@ def test_pay_due_on_a_saturday_falls_due_the_working_day_before():
     ]
 
 
-@pytest.mark.django_db
 def test_pay_due_in_a_holiday_falls_due_the_last_working_day_before_it():
     # 15 February 2024 is a Thursday inside the Spring Festival holiday (10–17 February)
     due_day = dt.date(2024, 2, 15)
@@ -324,7 +326,6 @@ def test_pay_due_in_a_holiday_falls_due_the_last_working_day_before_it():
     assert pay_day(frame, {"day": 15}, context=CONTEXT)[C.SHORTFALL].tolist() == [1]
 
 
-@pytest.mark.django_db
 def test_pay_due_in_a_holiday_may_fall_on_a_make_up_working_saturday():
     # 16 February 2026 (Spring Festival) → Saturday 14 February 2026, a make-up working day
     assert chinese_calendar.get_holiday_detail(dt.date(2026, 2, 16))[0]

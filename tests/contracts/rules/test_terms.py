@@ -53,7 +53,7 @@ def test_min_monthly_wage_requires_an_amount():
     assert set(error.extra["params"]) == {"amount"}
 
 
-@pytest.mark.parametrize("value", ["abc", "-0.01", "NaN", "Infinity", [], {"a": 1}])
+@pytest.mark.parametrize("value", ["abc", "-0.01", "NaN", "Infinity", [], {"a": 1}, "1e999999999", "1000000000000.01"])
 def test_min_monthly_wage_rejects_what_is_not_a_non_negative_number(value):
     error = rejected("min_monthly_wage", {"amount": value})
 
@@ -63,7 +63,15 @@ def test_min_monthly_wage_rejects_what_is_not_a_non_negative_number(value):
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("0", "0"), ("2690", "2690"), ("3,000.50", "3000.5"), (" 3100 ", "3100"), (2800, "2800"), ("3E+3", "3000")],
+    [
+        ("0", "0"),
+        ("2690", "2690"),
+        ("3,000.50", "3000.5"),
+        (" 3100 ", "3100"),
+        (2800, "2800"),
+        ("3E+3", "3000"),
+        ("1e12", "1000000000000"),  # the ceiling itself
+    ],
 )
 def test_min_monthly_wage_amount_is_normalised_to_a_plain_decimal_string(value, expected):
     amount = term_params_validate(kind="min_monthly_wage", params={"amount": value})["amount"]
