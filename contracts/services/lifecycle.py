@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
+from config.batches import each_object
 from contracts.articles import clause_article
 from contracts.enterprises.access import CONTRACT_WRITE_ROLES, enterprise_roles, require_role
 from contracts.enterprises.models import Enterprise
@@ -401,16 +402,16 @@ def contract_record_objection(*, user, contract: Contract, objected_on: dt.date,
 def contracts_make_effective(*, today: dt.date | None = None) -> list[int]:
     """R9, hourly: filed contracts whose review period has passed without objection take effect.
 
-    Safe to run twice: each contract is locked and its status checked again.
-    """
+    Safe to run twice: each contract is locked and its status checked again. One that fails is
+    logged and skipped (``config.batches``); the others still take effect."""
     today = today or timezone.localdate()
-    changed = []
-    candidates = Contract.objects.filter(status=S.FILED, effective_on__isnull=False, effective_on__lte=today)
-    for contract_id in candidates.values_list("pk", flat=True):
+    changed: list[int] = []
+
+    def take_effect(contract_id: int) -> None:
         with transaction.atomic():
             contract = Contract.objects.select_for_update().get(pk=contract_id)
             if contract.status != S.FILED or contract.effective_on is None or contract.effective_on > today:
-                continue
+                return
             _set_status(
                 contract,
                 S.EFFECTIVE,
@@ -418,20 +419,30 @@ def contracts_make_effective(*, today: dt.date | None = None) -> list[int]:
                 change=gettext_noop("took effect: no objection within the review period"),
             )
             changed.append(contract.pk)
+
+    candidates = Contract.objects.filter(status=S.FILED, effective_on__isnull=False, effective_on__lte=today)
+    each_object(
+        list(candidates.values_list("pk", flat=True)), take_effect, task="contracts.make_effective", what="contract"
+    )
     return changed
 
 
 def contracts_expire(*, today: dt.date | None = None) -> list[int]:
-    """R10, daily: an effective contract whose term has ended expires. Safe to run twice."""
+    """R10, daily: an effective contract whose term has ended expires. Safe to run twice; one
+    that fails is logged and skipped."""
     today = today or timezone.localdate()
-    changed = []
-    for contract_id in Contract.objects.filter(status=S.EFFECTIVE, term_end__lt=today).values_list("pk", flat=True):
+    changed: list[int] = []
+
+    def expire(contract_id: int) -> None:
         with transaction.atomic():
             contract = Contract.objects.select_for_update().get(pk=contract_id)
             if contract.status != S.EFFECTIVE or contract.term_end >= today:
-                continue
+                return
             _set_status(contract, S.EXPIRED, user=None, change=gettext_noop("expired at the end of its term"))
             changed.append(contract.pk)
+
+    ended = Contract.objects.filter(status=S.EFFECTIVE, term_end__lt=today).values_list("pk", flat=True)
+    each_object(list(ended), expire, task="contracts.expire", what="contract")
     return changed
 
 
