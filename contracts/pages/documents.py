@@ -23,6 +23,7 @@ from django.utils.translation import pgettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from config import limits
 from config.errors import DomainError
 from config.pages import domain_error
 from contracts import selectors
@@ -60,7 +61,7 @@ class DocumentRequestForm(forms.Form):
 
     kind = forms.ChoiceField(choices=DocumentKind.choices)
     language = forms.ChoiceField(label=_("Written in"), choices=settings.LANGUAGES, required=False)
-    subject_id = forms.IntegerField(min_value=1, required=False)
+    subject_id = forms.IntegerField(min_value=1, max_value=limits.ID_MAX, required=False)
 
     def clean_language(self) -> str:
         return self.cleaned_data["language"] or settings.LANGUAGE_CODE

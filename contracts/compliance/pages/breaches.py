@@ -12,6 +12,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
+from config import limits
 from contracts import selectors as contract_selectors
 from contracts.articles import article_label
 from contracts.compliance.exports import CSV_CONTENT_TYPE, breach_list_csv
@@ -55,7 +56,7 @@ class BreachFilterForm(forms.Form):
         choices=[("", _("All commitments")), *TERM_KIND_CHOICES], required=False, label=_("Commitment")
     )
     period = forms.RegexField(regex=r"^\d{4}(-\d{2})?$", required=False, widget=forms.HiddenInput)
-    payroll_import = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    payroll_import = forms.IntegerField(required=False, min_value=1, max_value=limits.ID_MAX, widget=forms.HiddenInput)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
