@@ -158,6 +158,25 @@ DOCUMENTS_PDF_TIMEOUT = env.int("DOCUMENTS_PDF_TIMEOUT", default=120)
 # --- Payroll imports --------------------------------------------------------------------
 # Refused before parsing above this size (a 1,000,000-row CSV is about 90 MB).
 PAYROLL_MAX_UPLOAD_BYTES = env.int("PAYROLL_MAX_UPLOAD_BYTES", default=200 * 2**20)
+# A request whose Content-Length is over this (the file limit and 1 MiB for the form's other
+# fields) is refused with 413 before its body is read; a body without one is stopped there.
+UPLOAD_MAX_REQUEST_BYTES = env.int("UPLOAD_MAX_REQUEST_BYTES", default=PAYROLL_MAX_UPLOAD_BYTES + 2**20)
+FILE_UPLOAD_HANDLERS = [
+    "config.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# Limits checked while a payroll file is read (contracts/compliance/parsing/limits.py), before
+# the rows are converted; a 1,000,000-row XLSX is about 75 MB holding 450 MB of sheet XML.
+PAYROLL_MAX_UNCOMPRESSED_BYTES = env.int("PAYROLL_MAX_UNCOMPRESSED_BYTES", default=1024 * 2**20)
+PAYROLL_MAX_COMPRESSION_RATIO = env.int("PAYROLL_MAX_COMPRESSION_RATIO", default=100)
+PAYROLL_MAX_ZIP_ENTRIES = env.int("PAYROLL_MAX_ZIP_ENTRIES", default=1000)
+PAYROLL_MAX_COLUMNS = env.int("PAYROLL_MAX_COLUMNS", default=200)
+PAYROLL_MAX_CELL_CHARS = env.int("PAYROLL_MAX_CELL_CHARS", default=32_767)
+PAYROLL_MAX_ROWS = env.int("PAYROLL_MAX_ROWS", default=1_048_576)  # what Excel holds
+PAYROLL_MAX_LINE_BYTES = env.int("PAYROLL_MAX_LINE_BYTES", default=2**20)  # of a CSV line
+# Cells (rows × columns, empty ones too) calamine may hold for a sheet it reads whole.
+PAYROLL_MAX_SHEET_CELLS = env.int("PAYROLL_MAX_SHEET_CELLS", default=16_000_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 2**20
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 2**20
 

@@ -2,12 +2,17 @@
 
 import django_filters
 from django.conf import settings
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
+from config.limits import file_name_shortened
+from config.private_files import private_file_response
+from config.uploads import upload_refusal
 from contracts.api.documents import DocumentSerializer
 from contracts.compliance.models import Breach, ComplianceRun, Finding, PayrollImport
 from contracts.compliance.parsing.problems import problem_reason
@@ -68,6 +73,11 @@ class PayrollUploadInput(serializers.Serializer):
             assert isinstance(enterprise, serializers.PrimaryKeyRelatedField)
             enterprise.queryset = enterprise_list(user=user)
 
+    def validate_file(self, upload):
+        # A name over 255 bytes broke the stored path (a 500): cut it, keeping the extension.
+        upload.name = file_name_shortened(upload.name or "")
+        return upload
+
 
 class PayrollImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Payroll files: kept as uploaded, checked all-or-nothing in the background."""
@@ -79,14 +89,34 @@ class PayrollImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
     def get_queryset(self):
         return payroll_import_list(user=self.request.user)
 
-    @extend_schema(request={"multipart/form-data": PayrollUploadInput}, responses={202: PayrollImportSerializer})
+    @extend_schema(
+        request={"multipart/form-data": PayrollUploadInput},
+        responses={
+            202: PayrollImportSerializer,
+            413: OpenApiResponse(description="The upload is over the size limit; refused before it was read."),
+        },
+    )
     def create(self, request):
+        if (refused := upload_refusal(request)) is not None:
+            raise refused  # 413: the file was never read (config/uploads.py)
         data = PayrollUploadInput(data=request.data, user=request.user)
         data.is_valid(raise_exception=True)
         payroll = payroll_import_upload(
             user=request.user, enterprise=data.validated_data["enterprise"], upload=data.validated_data["file"]
         )
         return Response(PayrollImportSerializer(payroll).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(
+        responses={
+            (200, "application/octet-stream"): OpenApiTypes.BINARY,
+            404: OpenApiResponse(description="No such import of an enterprise whose payroll you may read."),
+        }
+    )
+    @action(detail=True, methods=["get"], url_path="file", renderer_classes=[JSONRenderer])
+    def file(self, request, pk=None):
+        """The uploaded file, byte for byte, under the name it was uploaded as."""
+        payroll = self.get_object()
+        return private_file_response(payroll.file, payroll.original_name or "payroll")
 
 
 class BreachSummarySerializer(serializers.ModelSerializer):

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from config.private_files import payroll_columnar_upload_to, payroll_upload_to
 from contracts.enterprises.models import Enterprise
 from contracts.models.contracts import Clause, Contract
 
@@ -24,7 +25,7 @@ class PayrollImport(models.Model):
     enterprise = models.ForeignKey(
         Enterprise, verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="payroll_imports"
     )
-    file = models.FileField(_("uploaded file"), upload_to="payroll/%Y/%m/", max_length=255)
+    file = models.FileField(_("uploaded file"), upload_to=payroll_upload_to, max_length=255)
     original_name = models.CharField(_("file name"), max_length=255)
     size = models.PositiveBigIntegerField(_("size (bytes)"))
     checksum = models.CharField(_("SHA-256"), max_length=64)
@@ -35,7 +36,7 @@ class PayrollImport(models.Model):
     periods = models.JSONField(_("periods"), default=list, blank=True)
     problems = models.JSONField(_("problems"), default=list, blank=True)
     problem_count = models.PositiveIntegerField(_("number of problems"), default=0)
-    columnar = models.FileField(_("columnar copy"), upload_to="payroll/columnar/", blank=True, max_length=255)
+    columnar = models.FileField(_("columnar copy"), upload_to=payroll_columnar_upload_to, blank=True, max_length=255)
     error = models.TextField(_("processing error"), blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -1,8 +1,10 @@
 """Keeping an accepted payroll: its canonical frame as a Parquet file, the columnar copy.
 
-The import service writes it to ``payroll/columnar/<import id>.parquet`` under
-``MEDIA_ROOT`` (named after the import, since an upload's own name may be as long as its
-field allows); the upload itself is kept byte for byte where it was saved.
+The import service writes it under ``MEDIA_ROOT`` at an unguessable name,
+``payroll/<enterprise id>/<random hex>.parquet`` (``config/private_files.py``), beside the
+upload itself, which is kept byte for byte under a name of the same kind. Neither is ever
+served as media; the upload comes back only through the payroll pages' and API's download,
+which check the user's enterprise.
 
 Why a file and not rows in the database: a payroll import is written once and then only
 read as a frame, by the compliance runs (only the columns their checks need) and by the

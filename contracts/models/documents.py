@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from config.private_files import document_upload_to
 from contracts.models.contracts import Contract
 
 
@@ -34,8 +35,8 @@ class Document(models.Model):
         _("status"), max_length=16, choices=DocumentStatus.choices, default=DocumentStatus.PENDING
     )
     template = models.CharField(_("template"), max_length=100, blank=True)
-    file = models.FileField(_("file"), upload_to="documents/%Y/%m/", blank=True)
-    pdf = models.FileField(_("PDF"), upload_to="documents/%Y/%m/", blank=True)
+    file = models.FileField(_("file"), upload_to=document_upload_to, blank=True)
+    pdf = models.FileField(_("PDF"), upload_to=document_upload_to, blank=True)
     checksum = models.CharField(_("SHA-256"), max_length=64, blank=True)
     error = models.TextField(_("error"), blank=True)
     requested_by = models.ForeignKey(

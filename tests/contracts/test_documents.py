@@ -5,6 +5,7 @@ import datetime as dt
 import hashlib
 import io
 import os
+import re
 from pathlib import Path
 
 import docx
@@ -103,7 +104,7 @@ def test_the_task_queued_at_commit_renders_the_document(contract, union_user, dj
     assert document.checksum == hashlib.sha256(data).hexdigest()
     assert document.template == "docx/contract.docx"
     assert document.rendered_at is not None
-    assert document.file.name.endswith(f"contract-{contract.pk}-v{contract.version}-zh-hans.docx")
+    assert re.fullmatch(rf"documents/{contract.enterprise_id}/[0-9a-f]{{32}}\.docx", document.file.name)
     assert "员工月工资不低于3000元。" in [p.text for p in docx.Document(io.BytesIO(data)).paragraphs]
     assert not document.pdf
 

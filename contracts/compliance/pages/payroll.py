@@ -4,6 +4,7 @@ rejected file's problems cell by cell, an accepted one's runs and the breaches t
 
 from django import forms
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +12,9 @@ from django.views.decorators.cache import never_cache
 from django_htmx.http import HttpResponseClientRefresh
 
 from config.errors import DomainError
+from config.limits import file_name_shortened
+from config.private_files import private_file_response
+from config.uploads import upload_refusal
 from contracts.compliance.pages.breaches import breach_rows
 from contracts.compliance.pages.shared import page_links, page_of, require_reader
 from contracts.compliance.parsing.problems import problem_reason
@@ -18,6 +22,7 @@ from contracts.compliance.selectors import (
     compliance_enterprise_list,
     payroll_import_breaches,
     payroll_import_busy,
+    payroll_import_list,
     payroll_import_rows,
 )
 from contracts.compliance.services.imports import PAYROLL_ROLES, payroll_import_upload
@@ -43,6 +48,12 @@ class PayrollUploadForm(forms.Form):
         if len(choices := list(enterprise.queryset[:2])) == 1:
             enterprise.initial = choices[0].pk  # the only one the user uploads for
 
+    def clean_file(self):
+        # A name over 255 bytes broke the stored path (a 500): cut it, keeping the extension.
+        upload = self.cleaned_data["file"]
+        upload.name = file_name_shortened(upload.name or "")
+        return upload
+
 
 @login_required
 @never_cache
@@ -55,7 +66,13 @@ def payroll_index(request):
         return render(request, "contracts/compliance/_imports.html", {"imports": imports, "busy": busy})
     form = PayrollUploadForm(request.POST or None, request.FILES or None, user=request.user)
     status = 200
-    if request.method == "POST":
+    refused = upload_refusal(request) if request.method == "POST" else None
+    if refused is not None:  # too large: its file was never read (config/uploads.py)
+        form.is_valid()
+        form.errors.pop("file", None)
+        form.add_error(None, str(refused.message))
+        status = refused.status_code
+    elif request.method == "POST":
         if form.is_valid():
             try:
                 payroll = payroll_import_upload(
@@ -113,7 +130,18 @@ def payroll_import_page(request, pk: int):
     )
 
 
+@never_cache
+def payroll_import_file(request, pk: int):
+    """The uploaded file back, byte for byte, under the name it was uploaded as: only to a user who may
+    read the enterprise's payroll; anyone else, anonymous included, gets the same 404 as for no import."""
+    if not request.user.is_authenticated:
+        raise Http404
+    payroll = get_object_or_404(payroll_import_list(user=request.user), pk=pk)
+    return private_file_response(payroll.file, payroll.original_name or "payroll")
+
+
 urlpatterns = [
     path("payroll/", payroll_index, name="payroll"),
     path("payroll/<int:pk>/", payroll_import_page, name="payroll_import"),
+    path("payroll/<int:pk>/file/", payroll_import_file, name="payroll_import_file"),
 ]

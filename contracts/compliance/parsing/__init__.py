@@ -25,6 +25,8 @@ The package, by sub-domain:
   time;
 - ``text_cells`` and ``typed_cells``: converting cells of text, and spreadsheet
   numbers, date cells and mixed columns;
+- ``limits``: the limits a hostile file breaks (zip directory, expanded size, columns,
+  cell length, rows, CSV line length), checked while it is read;
 - ``build``: the checks across rows (blank rows, missing values, duplicates), the
   problem list and the canonical frame.
 """
@@ -35,6 +37,7 @@ from pathlib import Path
 
 from .build import ParseResult, build_result
 from .csv_file import read_csv
+from .limits import LimitExceeded, Limits
 from .problems import (
     DUPLICATE_COLUMN,
     DUPLICATE_ROW,
@@ -76,6 +79,8 @@ __all__ = [
     "UNREADABLE_FILE",
     "XLSX_TOLERANCE_ABS",
     "XLSX_TOLERANCE_REL",
+    "LimitExceeded",
+    "Limits",
     "ParseResult",
     "header_key",
     "parse_payroll",
@@ -101,10 +106,11 @@ def parse_payroll(source: bytes | str | Path, *, filename: str, max_problems: in
     # A spreadsheet arrives as many small Python objects, none in a reference cycle:
     # the cyclic garbage collector would only walk them again and again.
     with _gc_paused() if spreadsheet else contextlib.nullcontext():
+        limits = Limits.from_settings()  # checked while the file is read (limits.py)
         if spreadsheet:
-            table = read_spreadsheet(file, max_problems=max_problems)
+            table = read_spreadsheet(file, max_problems=max_problems, limits=limits)
         else:
-            table = read_csv(file.read_bytes() if isinstance(file, Path) else file)
+            table = read_csv(file.read_bytes() if isinstance(file, Path) else file, limits)
         if table.fatal:
             return ParseResult(
                 frame=None, problems=table.fatal[:max_problems], problem_count=len(table.fatal), encoding=table.encoding

@@ -11,10 +11,12 @@ import os
 from concurrent.futures import ThreadPoolExecutor
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from contracts.compliance import columns as C
 
+from .limits import LimitExceeded, Limits, check_cell, check_csv_lines, check_header, check_rows
 from .problems import MALFORMED_ROW, UNREADABLE_FILE, problem
 from .table import Table, map_headers
 from .text_cells import convert_strings
@@ -36,7 +38,17 @@ def _detect_encoding(data: bytes) -> str:
     return "utf-8"
 
 
-def read_csv(data: bytes) -> Table:
+def read_csv(data: bytes, limits: Limits | None = None) -> Table:
+    """The table of a CSV file; one over a limit (``limits``) is refused with that one problem."""
+    limits = limits or Limits.from_settings()
+    try:
+        return _read_csv(data, limits)
+    except LimitExceeded as refused:
+        return Table(encoding=_detect_encoding(data), fatal=[refused.problem])
+
+
+def _read_csv(data: bytes, limits: Limits) -> Table:
+    check_csv_lines(data, limits)  # before pyarrow holds any of it
     encoding = _detect_encoding(data)
     table = Table(encoding=encoding)
     text_head = data[:_HEAD].decode(encoding, errors="replace")
@@ -44,6 +56,9 @@ def read_csv(data: bytes) -> Table:
     if not header or not any(cell.strip() for cell in header):
         table.fatal.append(problem(1, "", "", UNREADABLE_FILE))
         return table
+    check_header(len(header), limits)
+    for cell in header:
+        check_cell(len(cell), limits, row=1)
     table.headers = header
     wanted = map_headers(table)
     if table.fatal:
@@ -79,8 +94,11 @@ def read_csv(data: bytes) -> Table:
         except UnicodeDecodeError:
             table.fatal.extend(_malformed_rows(data, encoding, len(header)))
             return table
-    table.length = arrow.num_rows
+    check_rows(arrow.num_rows, limits)
     columns = {position: arrow.column(names[position]) for position in wanted}
+    for column in columns.values():
+        check_cell(pc.max(pc.utf8_length(column)).as_py() or 0, limits)
+    table.length = arrow.num_rows
     with ThreadPoolExecutor(_WORKERS) as pool:
         jobs = {
             name: pool.submit(convert_strings, C.FIELDS_BY_NAME[name].kind, columns[position])

@@ -16,6 +16,15 @@ DUPLICATE_ROW = "duplicate_row"
 MALFORMED_ROW = "malformed_row"
 UNREADABLE_FILE = "unreadable_file"
 NO_ROWS = "no_rows"
+# A file over a limit (parsing/limits.py): rejected with this one problem.
+TOO_MANY_ENTRIES = "too_many_entries"
+UNCOMPRESSED_TOO_LARGE = "uncompressed_too_large"
+COMPRESSION_RATIO = "compression_ratio"
+TOO_MANY_COLUMNS = "too_many_columns"
+CELL_TOO_LONG = "cell_too_long"
+TOO_MANY_ROWS = "too_many_rows"
+LINE_TOO_LONG = "line_too_long"
+SPARSE_SHEET = "sparse_sheet"
 
 REASONS = {
     MISSING_COLUMN: _("The required column is missing."),
@@ -32,6 +41,19 @@ REASONS = {
     MALFORMED_ROW: _("This row does not have as many cells as the header."),
     UNREADABLE_FILE: _("The file cannot be read as CSV or as a spreadsheet."),
     NO_ROWS: _("The file has a header but no payroll rows."),
+    TOO_MANY_ENTRIES: _("The spreadsheet is made of %(found)s parts; at most %(limit)s are read."),
+    UNCOMPRESSED_TOO_LARGE: _("The spreadsheet expands to %(found)s MB when opened; at most %(limit)s MB are read."),
+    COMPRESSION_RATIO: _(
+        "A part of the spreadsheet (%(part)s) expands %(found)s times when opened; at most %(limit)s times is read."
+    ),
+    TOO_MANY_COLUMNS: _("The file has %(found)s columns; at most %(limit)s are read."),
+    CELL_TOO_LONG: _("A cell holds %(found)s characters; at most %(limit)s are read."),
+    TOO_MANY_ROWS: _("The file has more than %(limit)s rows; split it into several files."),
+    LINE_TOO_LONG: _("This line is %(found)s bytes long; at most %(limit)s are read."),
+    SPARSE_SHEET: _(
+        "Rows %(first)s to %(last)s span %(found)s cells, almost all empty; at most %(limit)s are read at once. "
+        "Delete the empty rows and columns."
+    ),
 }
 
 # Per-cell codes live in int8 arrays; 0 means the cell is fine.

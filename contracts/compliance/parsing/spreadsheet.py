@@ -16,10 +16,20 @@ from concurrent.futures import ThreadPoolExecutor
 from itertools import islice
 from pathlib import Path
 
+from .limits import (
+    ContentCheck,
+    DamagedZip,
+    LimitExceeded,
+    Limits,
+    check_header,
+    check_rows,
+    check_zip_content,
+    check_zip_directory,
+)
 from .problems import UNREADABLE_FILE, problem
 from .sheet_chunks import SheetChunks
 from .table import Table, map_headers
-from .xlsx_slices import NotSliceable, xlsx_slices
+from .xlsx_slices import NotSliceable, checked_by, xlsx_slices
 
 CHUNK_ROWS = 50_000
 _ZIP = b"PK\x03\x04"
@@ -29,18 +39,30 @@ class _Unreadable(Exception):
     pass
 
 
-def read_spreadsheet(source: bytes | Path, *, max_problems: int) -> Table:
-    """The first sheet of a workbook given as its content or a path; the header is its first non-empty row."""
+def read_spreadsheet(source: bytes | Path, *, max_problems: int, limits: Limits | None = None) -> Table:
+    """The first sheet of a workbook given as its content or a path; the header is its first non-empty row.
+
+    A zip (XLSX, ODS) is judged from its directory before anything is extracted, and its parts
+    pass a ``ContentCheck`` before calamine sees them (``limits``); a file over a limit is
+    refused with that one problem."""
+    limits = limits or Limits.from_settings()
     zipped = (_magic(source) if isinstance(source, Path) else source[:4]) == _ZIP
     try:
         if zipped:
+            check_zip_directory(source, limits)
             try:
-                return _read(lambda sheet: _read_slices(source, sheet), max_problems)
+                return _read(lambda sheet: _read_slices(source, sheet, ContentCheck(limits)), max_problems, limits)
             except NotSliceable:
-                pass  # read whole below
-        return _read(lambda sheet: _read_whole(source, sheet), max_problems)
+                pass  # read whole below, once every part has passed the checks
+            try:
+                check_zip_content(source, limits)
+            except DamagedZip as error:
+                raise _Unreadable from error
+        return _read(lambda sheet: _read_whole(source, sheet), max_problems, limits)
     except _Unreadable:
         return Table(encoding="spreadsheet", fatal=[problem(None, "", "", UNREADABLE_FILE)])
+    except LimitExceeded as refused:
+        return Table(encoding="spreadsheet", fatal=[refused.problem])
 
 
 def _magic(path: Path) -> bytes:
@@ -48,9 +70,9 @@ def _magic(path: Path) -> bytes:
         return handle.read(4)
 
 
-def _read(read_rows, max_problems: int) -> Table:
+def _read(read_rows, max_problems: int, limits: Limits) -> Table:
     table = Table(encoding="spreadsheet")
-    sheet = _Sheet(table, max_problems=max_problems)
+    sheet = _Sheet(table, max_problems=max_problems, limits=limits)
     read_rows(sheet)
     sheet.finish()
     return table
@@ -86,7 +108,7 @@ def _take(rows, count: int) -> list[list]:
         raise _Unreadable from error
 
 
-def _read_slices(source: bytes | Path, sheet: "_Sheet") -> None:
+def _read_slices(source: bytes | Path, sheet: "_Sheet", check: ContentCheck) -> None:
     """Raises ``NotSliceable``, before or after some rows, when the workbook is to be read whole."""
     from python_calamine import CalamineWorkbook
 
@@ -96,7 +118,7 @@ def _read_slices(source: bytes | Path, sheet: "_Sheet") -> None:
         except Exception as error:  # the whole workbook says whether it is damaged
             raise NotSliceable from error
 
-    with ThreadPoolExecutor(1) as loader:
+    with ThreadPoolExecutor(1) as loader, checked_by(check):
         loading = None
         for piece in xlsx_slices(source):
             # The next slice loads while this one is converted: at most two are held.
@@ -125,8 +147,9 @@ def _feed_slice(sheet: "_Sheet", loaded) -> bool:
 class _Sheet:
     """Rows of the first sheet in order, a block at a time: the header first, then the data rows."""
 
-    def __init__(self, table: Table, *, max_problems: int):
-        self.table, self.max_problems = table, max_problems
+    def __init__(self, table: Table, *, max_problems: int, limits: Limits):
+        self.table, self.max_problems, self.limits = table, max_problems, limits
+        self.data_start = 0  # index (from 0) of the sheet row after the header
         self.chunks: SheetChunks | None = None
         self.next_row = 0  # index (from 0) of the sheet row expected next
 
@@ -138,6 +161,7 @@ class _Sheet:
                 self.next_row = top + len(rows)
                 return True
             table = self.table
+            check_header(left + len(rows[at]), self.limits)
             table.headers = [""] * left + ["" if cell is None else str(cell) for cell in rows[at]]
             table.first_row = top + at + 2
             map_headers(table)
@@ -145,9 +169,10 @@ class _Sheet:
                 return False
             self.chunks = SheetChunks(table, max_problems=self.max_problems)
             rows, top = rows[at + 1 :], top + at + 1
-            self.next_row = top
+            self.next_row = self.data_start = top
         if top < self.next_row:
             raise NotSliceable("rows out of order")
+        check_rows(top + len(rows) - self.data_start, self.limits)  # before any of them is converted
         if top > self.next_row:  # rows with no cell between two slices
             self.chunks.add([[]] * (top - self.next_row), left=0)
         for start in range(0, len(rows), CHUNK_ROWS):

@@ -17,8 +17,14 @@ import re
 import zipfile
 import zlib
 from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from xml.etree import ElementTree
+
+from defusedxml import ElementTree as SafeElementTree  # type: ignore[import-untyped]
+
+from .limits import CheckedStream, ContentCheck
 
 SLICE_BYTES = 16 << 20  # of sheet XML per slice: about 35,000 rows of 13 columns
 
@@ -51,25 +57,45 @@ class NotSliceable(Exception):
     """The workbook is not laid out as expected: it is to be read whole."""
 
 
-def xlsx_slices(source: Path | bytes) -> Iterator[io.BytesIO]:
-    """Each slice as an in-memory XLSX file, in sheet order; ``NotSliceable`` may come at any point."""
+_CHECK: ContextVar[ContentCheck | None] = ContextVar("xlsx_slices_check", default=None)
+
+
+@contextmanager
+def checked_by(check: ContentCheck) -> Iterator[None]:
+    """Slices made within this block pass ``check`` (for the readers that call ``xlsx_slices(source)``)."""
+    token = _CHECK.set(check)
+    try:
+        yield
+    finally:
+        _CHECK.reset(token)
+
+
+def xlsx_slices(source: Path | bytes, check: ContentCheck | None = None) -> Iterator[io.BytesIO]:
+    """Each slice as an in-memory XLSX file, in sheet order; ``NotSliceable`` may come at any point.
+
+    With ``check`` (or within ``checked_by``), every part copied and every block of the
+    sheet's XML passes it before a slice is made of it (``LimitExceeded`` then comes from it)."""
+    check = check or _CHECK.get()
     try:
         with zipfile.ZipFile(source if isinstance(source, Path) else io.BytesIO(source)) as archive:
-            yield from _slices(archive)
+            yield from _slices(archive, check)
     except _DAMAGED as error:  # calamine, reading the whole workbook, says what is wrong with it
         raise NotSliceable from error
 
 
-def _slices(archive: zipfile.ZipFile) -> Iterator[io.BytesIO]:
+def _slices(archive: zipfile.ZipFile, check: ContentCheck | None) -> Iterator[io.BytesIO]:
     sheet = _first_sheet(archive)
-    kept = {
-        info.filename: archive.read(info)
-        for info in archive.infolist()
-        if info.filename != sheet and not info.filename.startswith(_NOT_COPIED)
-    }
+    kept = {}
+    for info in archive.infolist():
+        if info.filename != sheet and not info.filename.startswith(_NOT_COPIED):
+            kept[info.filename] = content = read_part(archive, info)
+            if check is not None:
+                check.part()
+                check.feed(content)
     # calamine reads the shared strings again for every slice: keep that a small part of the work.
     slice_bytes = max(SLICE_BYTES, 4 * len(kept.get("xl/sharedStrings.xml", b"")))
-    with archive.open(sheet) as stream:
+    with archive.open(sheet) as opened:
+        stream = opened if check is None else CheckedStream(opened, check)
         head, rest = _head(stream)
         root = _ROOT.search(head)
         if root is None:
@@ -78,7 +104,19 @@ def _slices(archive: zipfile.ZipFile) -> Iterator[io.BytesIO]:
         for number, rows in enumerate(_row_blocks(stream, rest, slice_bytes)):
             if number and not _NUMBERED_ROW.match(rows):
                 raise NotSliceable("a slice starts with an unnumbered row")
+            if check is not None:
+                check.check_slice(rows)  # before calamine holds the slice's cells
             yield _workbook(kept, sheet, head + rows + tail)
+
+
+def read_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    """A part's content, decompressed a block at a time: ``ZipFile.read`` asks zlib for up to 2 GiB at
+    once, so a part whose header lies about its size would be expanded whole before being cut."""
+    blocks = []
+    with archive.open(info) as stream:
+        while block := stream.read(1 << 20):
+            blocks.append(block)
+    return b"".join(blocks)
 
 
 def _first_sheet(archive: zipfile.ZipFile) -> str:
@@ -86,9 +124,8 @@ def _first_sheet(archive: zipfile.ZipFile) -> str:
     parts = [archive.getinfo(name) for name in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels")]
     if any(part.file_size > _SMALL_PART for part in parts):
         raise NotSliceable("workbook parts too large")
-    # Two small parts calamine parses anyway; ElementTree resolves no external entity and
-    # expat (2.4 and later) stops entity expansion bombs.
-    workbook, relationships = (ElementTree.fromstring(archive.read(part)) for part in parts)  # noqa: S314
+    # Two small parts calamine parses anyway, read with defusedxml: no DTD entity, no external one.
+    workbook, relationships = (SafeElementTree.fromstring(read_part(archive, part)) for part in parts)
     first = next(element for element in workbook.iter() if element.tag.rpartition("}")[2] == "sheet")
     target = next(
         element.get("Target", "") for element in relationships if element.get("Id") == first.get(_RELATIONSHIP_ID)

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.private_files import payroll_columnar_upload_to
 from config.queue import enqueue_on_commit
 from contracts.compliance.models import ImportStatus, PayrollImport
 from contracts.compliance.parsing import parse_payroll
@@ -81,7 +82,8 @@ def payroll_import_process(*, payroll_id: int) -> PayrollImport | None:
         payroll.save(update_fields=["status", "progress"])
     result = parse_payroll(payroll.file.path, filename=payroll.original_name)
     _set_progress(payroll_id, 60)
-    target = Path(settings.MEDIA_ROOT) / "payroll" / "columnar" / f"{payroll.pk}.parquet"
+    # An unguessable name beside the upload's (config/private_files.py), never served as media.
+    target = Path(settings.MEDIA_ROOT) / payroll_columnar_upload_to(payroll, "")
     checked = {}
     if result.frame is not None:  # accepted
         # The columnar copy is written on a thread (Arrow releases the GIL) while the rows, still
@@ -103,7 +105,6 @@ def payroll_import_process(*, payroll_id: int) -> PayrollImport | None:
         payroll.row_count = result.row_count
         payroll.periods = result.periods
         if result.accepted:
-            # Named after the import, not the upload: an upload's name can be as long as its field.
             payroll.columnar.name = str(target.relative_to(settings.MEDIA_ROOT))
             payroll.status = ImportStatus.ACCEPTED
         else:
