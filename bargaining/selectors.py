@@ -4,6 +4,7 @@ from decimal import Decimal
 from itertools import groupby
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, QuerySet
 
 from bargaining.models import ConsultationSession, Negotiation, Proposal, Representative
@@ -19,6 +20,18 @@ def negotiation_list(*, user) -> QuerySet[Negotiation]:
 
 def representative_list(*, negotiation: Negotiation) -> QuerySet[Representative]:
     return negotiation.representatives.select_related("replacement", "negotiation__enterprise")
+
+
+def representative_candidates(*, negotiation: Negotiation) -> QuerySet:
+    """The user accounts a representative of ``negotiation`` may be linked to: people who hold a
+    role in its enterprise, never anyone else's."""
+    users = get_user_model().objects.filter(memberships__enterprise=negotiation.enterprise_id).distinct()
+    return users.order_by("username")
+
+
+def representative_vacancies(*, negotiation: Negotiation) -> QuerySet[Representative]:
+    """The representatives of ``negotiation`` who left office and have no successor yet."""
+    return negotiation.representatives.filter(vacated_on__isnull=False, replacement__isnull=True)
 
 
 def session_list(*, negotiation: Negotiation) -> QuerySet[ConsultationSession]:

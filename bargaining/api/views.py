@@ -20,7 +20,7 @@ from bargaining.api.serializers import (
     RepresentativeSerializer,
     SessionSerializer,
 )
-from bargaining.models import ConsultationSession, NegotiationKind, Proposal, Representative, Side
+from bargaining.models import ConsultationSession, Negotiation, NegotiationKind, Proposal, Representative, Side
 from bargaining.services import negotiations as negotiation_services
 from bargaining.services import proposals as proposal_services
 from bargaining.services import representatives as representative_services
@@ -179,13 +179,22 @@ class RepresentativeInput(serializers.Serializer):
     name = serializers.CharField(max_length=100)
     position = serializers.CharField(max_length=200, required=False, allow_blank=True)
     user = serializers.PrimaryKeyRelatedField(
-        queryset=get_user_model().objects.all(), required=False, allow_null=True, source="login"
+        queryset=get_user_model().objects.none(), required=False, allow_null=True, source="login"
     )
     is_chief = serializers.BooleanField(required=False, default=False)
     is_external = serializers.BooleanField(required=False, default=False)
     replaces = serializers.PrimaryKeyRelatedField(
-        queryset=Representative.objects.all(), required=False, allow_null=True
+        queryset=Representative.objects.none(), required=False, allow_null=True
     )
+
+    def __init__(self, *args, negotiation: Negotiation | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if negotiation is None:  # the schema's copy: no one may be named
+            return
+        # Only people of this enterprise, only this negotiation's representatives: anyone else's
+        # id gets the same "does not exist" as an id that exists nowhere.
+        self.fields["user"].queryset = selectors.representative_candidates(negotiation=negotiation)
+        self.fields["replaces"].queryset = Representative.objects.filter(negotiation=negotiation)
 
 
 class VacateInput(serializers.Serializer):
@@ -205,7 +214,7 @@ class RepresentativeViewSet(NegotiationChildMixin, viewsets.ModelViewSet):
 
     @extend_schema(request=RepresentativeInput, responses={201: RepresentativeSerializer})
     def create(self, request, negotiation_pk=None):
-        data = RepresentativeInput(data=request.data)
+        data = RepresentativeInput(data=request.data, negotiation=self.negotiation)
         data.is_valid(raise_exception=True)
         representative = representative_services.representative_add(
             user=request.user, negotiation=self.negotiation, **data.validated_data
@@ -214,7 +223,7 @@ class RepresentativeViewSet(NegotiationChildMixin, viewsets.ModelViewSet):
 
     @extend_schema(request=RepresentativeInput(partial=True), responses=RepresentativeSerializer)
     def partial_update(self, request, negotiation_pk=None, pk=None):
-        data = RepresentativeInput(data=request.data, partial=True)
+        data = RepresentativeInput(data=request.data, partial=True, negotiation=self.negotiation)
         data.is_valid(raise_exception=True)
         representative = representative_services.representative_update(
             user=request.user, representative=self.get_object(), **data.validated_data

@@ -3,10 +3,10 @@
 from typing import Any
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bargaining import selectors
 from bargaining.models import Negotiation, NegotiationKind, Side
 from config import limits
 
@@ -63,10 +63,9 @@ class RepresentativeForm(forms.Form):
 
     def __init__(self, *args: Any, negotiation: Negotiation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        users = get_user_model().objects.filter(memberships__enterprise=negotiation.enterprise).distinct()
-        self.fields["login"].queryset = users.order_by("username")
+        self.fields["login"].queryset = selectors.representative_candidates(negotiation=negotiation)
         self.fields["login"].label_from_instance = lambda user: user.get_full_name() or user.get_username()
-        vacancies = negotiation.representatives.filter(vacated_on__isnull=False, replacement__isnull=True)
+        vacancies = selectors.representative_vacancies(negotiation=negotiation)
         self.fields["replaces"].queryset = vacancies
         self.fields["replaces"].label_from_instance = lambda r: f"{r.name} ({r.get_side_display()})"
         if not vacancies:

@@ -2,6 +2,7 @@
 both sides, and vacancies filled within 15 days."""
 
 import datetime as dt
+import json
 
 import chinese_calendar
 import pytest
@@ -225,8 +226,8 @@ def test_a_login_is_linked_to_a_representative_later(preparing, union_user, clie
     assert rep.user == union_user
 
 
-def test_linking_the_login_of_an_other_side_representative_is_refused(preparing, admin_user, client_for):
-    person = UserFactory()
+def test_linking_the_login_of_an_other_side_representative_is_refused(preparing, admin_user, client_for, make_member):
+    person = make_member(preparing.enterprise)
     RepresentativeFactory(negotiation=preparing, side=Side.UNION, name="Zhang Wei", user=person)
     employer_rep = RepresentativeFactory(negotiation=preparing, side=Side.EMPLOYER, name="Z. Wei (HR)")
 
@@ -300,8 +301,8 @@ def test_outside_experts_may_be_at_most_a_third_of_a_side(preparing, admin_user,
 # --- R3: nobody on both sides ---------------------------------------------------------------
 
 
-def test_the_same_login_cannot_represent_both_sides(preparing, admin_user, client_for):
-    person = UserFactory()
+def test_the_same_login_cannot_represent_both_sides(preparing, admin_user, client_for, make_member):
+    person = make_member(preparing.enterprise)
     RepresentativeFactory(negotiation=preparing, side=Side.UNION, name="Zhang Wei", user=person)
     client = client_for(admin_user)
     client.raise_request_exception = False
@@ -481,13 +482,42 @@ def test_only_a_vacancy_of_the_same_side_can_be_filled(staffed, admin_user, clie
 
 def test_a_vacancy_of_another_negotiation_cannot_be_filled(staffed, union_user, client_for):
     elsewhere = RepresentativeFactory(side=Side.UNION, vacated_on=D("2026-03-02"))
+    client = client_for(union_user)
 
-    response = client_for(union_user).post(
+    response = client.post(
         reps_url(staffed), {"side": "union", "name": "Successor", "replaces": elsewhere.pk}, format="json"
     )
+    nowhere = client.post(
+        reps_url(staffed), {"side": "union", "name": "Successor", "replaces": elsewhere.pk + 1000}, format="json"
+    )
 
-    assert response.status_code == 400
-    assert response.json()["code"] == "invalid_vacancy"
+    # another negotiation's representative is answered as one that does not exist
+    assert response.status_code == nowhere.status_code == 400
+    assert response.json() == _with_id(nowhere.json(), elsewhere.pk + 1000, elsewhere.pk)
+    assert not staffed.representatives.filter(name="Successor").exists()
+
+
+def _with_id(body, old: int, new: int):
+    """``body`` with the id it names changed, to compare two refusals that differ only in the id."""
+    return json.loads(json.dumps(body).replace(str(old), str(new)))
+
+
+def test_only_people_of_the_enterprise_can_be_linked_as_representatives(staffed, union_user, client_for, make_member):
+    # given one of another enterprise's people, and a person of this enterprise
+    outsider = make_member(EnterpriseFactory())
+    colleague = make_member(staffed.enterprise)
+    client = client_for(union_user)
+
+    foreign = client.post(reps_url(staffed), {"side": "union", "name": "Outsider", "user": outsider.pk}, format="json")
+    missing = client.post(reps_url(staffed), {"side": "union", "name": "Outsider", "user": 10**9}, format="json")
+    linked = client.post(reps_url(staffed), {"side": "union", "name": "Colleague", "user": colleague.pk}, format="json")
+
+    # the outsider's id gets the very answer of an id that exists nowhere, and nothing is saved
+    assert foreign.status_code == missing.status_code == 400
+    assert foreign.json() == _with_id(missing.json(), 10**9, outsider.pk)
+    assert not staffed.representatives.filter(user=outsider).exists()
+    assert linked.status_code == 201
+    assert staffed.representatives.get(name="Colleague").user == colleague
 
 
 def test_a_vacancy_already_filled_cannot_be_filled_again(staffed, union_user, client_for):
