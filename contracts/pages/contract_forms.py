@@ -12,8 +12,7 @@ from config import limits
 from contracts.errors import InvalidTermParams, UnknownTermKind
 from contracts.models import Clause, Contract
 from contracts.rules.terms import TERM_KINDS, ClauseCategory, term_params_validate
-from contracts.rules.terms.base import Input, TermKind
-from contracts.rules.terms.forms import TermParamsForm
+from contracts.rules.terms.forms import TermParamsForm, params_initial
 
 
 def date_input() -> forms.DateInput:
@@ -51,37 +50,6 @@ class ClauseForm(forms.Form):
         self.order_fields(["category", "title", "text", "number"])
 
 
-def params_initial(kind: TermKind, params: dict[str, Any]) -> dict[str, Any]:
-    """A stored term's parameters as the initial values of its ``TermParamsForm``."""
-    initial: dict[str, Any] = {}
-    for param in kind.params:
-        value = params.get(param.name)
-        if value is None:
-            continue
-        if param.input == Input.TIERS:
-            for row, tier in enumerate(value):
-                initial[f"{param.name}-{row}-from_years"] = tier.get("from_years")
-                initial[f"{param.name}-{row}-days"] = tier.get("days")
-        else:
-            initial[param.name] = value
-    return initial
-
-
-def term_layout(form: TermParamsForm) -> dict[str, Any]:
-    """A term's fields as the template lays them out: plain fields one a line, tiers as rows."""
-    tiers, plain = [], []
-    for param in form.kind.params:
-        if param.input == Input.TIERS:
-            rows = form.tier_rows(param.name)
-            for number, row in enumerate(rows, start=1):
-                for field in row:  # the column heads name them on screen; a screen reader hears this
-                    field.field.widget.attrs["aria-label"] = f"{field.label} ({number})"
-            tiers.append({"label": param.label, "rows": rows})
-        else:
-            plain.append(form[param.name])
-    return {"tiers": tiers, "fields": plain}
-
-
 class ClauseTerms:
     """The typed terms offered for a clause: every kind of its chapter and any it already holds,
     each with a box to include it and its figures' form."""
@@ -100,9 +68,9 @@ class ClauseTerms:
             if data is not None and on:
                 form = TermParamsForm(data, kind=code, prefix=prefix, auto_id=auto_id, label_suffix="")
             else:
-                initial = params_initial(kind, stored.get(code, {}))
+                initial = params_initial(code, stored.get(code, {}))
                 form = TermParamsForm(kind=code, prefix=prefix, initial=initial, auto_id=auto_id, label_suffix="")
-            self.blocks.append({"code": code, "kind": kind, "on": on, "form": form, **term_layout(form)})
+            self.blocks.append({"code": code, "kind": kind, "on": on, "form": form, **form.layout()})
 
     def is_valid(self) -> bool:
         """Each included term's figures parse and fit its kind's schema; reasons go beside the fields."""

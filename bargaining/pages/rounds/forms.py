@@ -14,8 +14,7 @@ from bargaining.models import ConsultationSession, Negotiation, Side
 from bargaining.pages.rounds.shared import representative_label, side_label
 from config import limits
 from contracts.rules.terms import TERM_KINDS, ClauseCategory
-from contracts.rules.terms.base import Input
-from contracts.rules.terms.forms import TermParamsForm
+from contracts.rules.terms.forms import TermParamsForm, params_initial
 
 
 class RoundOpenForm(forms.Form):
@@ -82,22 +81,6 @@ class ProposalForm(forms.Form):
             )
 
 
-def params_initial(kind: str, params: dict[str, Any]) -> dict[str, Any]:
-    """A stored position's parameters as the initial values of TermParamsForm's fields."""
-    initial: dict[str, Any] = {}
-    for param in TERM_KINDS[kind].params:
-        value = params.get(param.name)
-        if value is None:
-            continue
-        if param.input == Input.TIERS:
-            for row, tier in enumerate(value):
-                initial[f"{param.name}-{row}-from_years"] = tier.get("from_years")
-                initial[f"{param.name}-{row}-days"] = tier.get("days")
-        else:
-            initial[param.name] = value
-    return initial
-
-
 def proposal_forms(
     negotiation: Negotiation, session: ConsultationSession, sides: list[Side], *, values, data=None
 ) -> tuple[ProposalForm, TermParamsForm | None]:
@@ -133,17 +116,7 @@ def proposal_forms(
 
 
 def params_layout(params_form: TermParamsForm | None) -> dict[str, Any] | None:
-    """The parameters' fields as the template lays them out: plain fields one a line, tiers as rows."""
+    """The parameters' form with its fields as the template lays them out."""
     if params_form is None:
         return None
-    tiers, plain = [], []
-    for param in params_form.kind.params:
-        if param.input == Input.TIERS:
-            rows = params_form.tier_rows(param.name)
-            for number, row in enumerate(rows, start=1):
-                for field in row:  # the column heads name them on screen; a screen reader hears this
-                    field.field.widget.attrs["aria-label"] = f"{field.label} ({number})"
-            tiers.append({"label": param.label, "rows": rows})
-        else:
-            plain.append(params_form[param.name])
-    return {"form": params_form, "kind": params_form.kind, "tiers": tiers, "fields": plain}
+    return {"form": params_form, "kind": params_form.kind, **params_form.layout()}

@@ -84,6 +84,21 @@ class TermParamsForm(forms.Form):
             else:
                 self.fields[param.name] = _field(param)
 
+    def layout(self) -> dict[str, Any]:
+        """The fields as templates lay them out (``templates/partials/term_tiers.html``): plain
+        fields one a line, tiers as rows, each tier field named for a screen reader."""
+        tiers, plain = [], []
+        for param in self.kind.params:
+            if param.input == Input.TIERS:
+                rows = self.tier_rows(param.name)
+                for number, row in enumerate(rows, start=1):
+                    for field in row:  # the column heads name them on screen; a screen reader hears this
+                        field.field.widget.attrs["aria-label"] = f"{field.label} ({number})"
+                tiers.append({"label": param.label, "rows": rows})
+            else:
+                plain.append(self[param.name])
+        return {"tiers": tiers, "fields": plain}
+
     def tier_rows(self, name: str) -> list[tuple[forms.BoundField, forms.BoundField]]:
         """The (from years, days) fields of each tier row, for a template that lays them out as rows."""
         return [(self[f"{name}-{row}-from_years"], self[f"{name}-{row}-days"]) for row in range(TIER_ROWS)]
@@ -106,3 +121,19 @@ class TermParamsForm(forms.Form):
                 continue
             values[param.name] = format(value, "f") if isinstance(value, Decimal) else value
         return values
+
+
+def params_initial(kind: str, params: dict[str, Any]) -> dict[str, Any]:
+    """Stored parameters of a term of ``kind`` as the initial values of its ``TermParamsForm``."""
+    initial: dict[str, Any] = {}
+    for param in TERM_KINDS[kind].params:
+        value = params.get(param.name)
+        if value is None:
+            continue
+        if param.input == Input.TIERS:
+            for row, tier in enumerate(value):
+                initial[f"{param.name}-{row}-from_years"] = tier.get("from_years")
+                initial[f"{param.name}-{row}-days"] = tier.get("days")
+        else:
+            initial[param.name] = value
+    return initial
