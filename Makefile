@@ -25,13 +25,18 @@ migrate: setup
 demo: migrate
 	$(BIN)/python manage.py demo_data --verbosity 0
 
-# Web server, Celery worker and beat together; Ctrl-C stops all three.
+# Web server, two Celery workers and beat together; Ctrl-C stops them all. One worker takes only
+# payroll imports, so they never wait behind e-mails or documents; the other takes every queue.
+# Solo pools: on the embedded broker a prefork worker acknowledges only between two 2-second
+# polls of its loop, so each task waited up to 2 s (bench/queue_latency.py).
 run: demo
 	@echo "Concord on http://$(HOST):$(PORT)/  (API docs: http://$(HOST):$(PORT)/api/docs/)"
 	@$(BIN)/python manage.py demo_data --logins-only --url http://$(HOST):$(PORT)/
 	@trap 'kill 0' INT TERM EXIT; \
 	export NOTIFICATIONS_SITE_URL=$${NOTIFICATIONS_SITE_URL:-http://$(HOST):$(PORT)}; \
-	$(BIN)/celery -A config worker --loglevel=INFO --concurrency=2 & \
+	$(BIN)/celery -A config worker --loglevel=INFO --pool=solo --queues=imports --hostname=imports@%h & \
+	$(BIN)/celery -A config worker --loglevel=INFO --pool=solo --queues=imports,documents,email,periodic \
+		--hostname=all@%h & \
 	$(BIN)/celery -A config beat --loglevel=INFO & \
 	$(BIN)/python manage.py runserver --noreload $(HOST):$(PORT) & \
 	wait

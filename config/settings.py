@@ -13,6 +13,7 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -242,7 +243,27 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "processed_folder": str(_broker_dir / "processed"),
         "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
+        # kombu polls the folder this often for each queue (its default, 1 s, made every task
+        # wait a second or more); measured in bench/queue_latency.py.
+        "polling_interval": env.float("CELERY_BROKER_POLLING_INTERVAL", default=0.1),
     }
+# Queues by kind of work, routed here and nowhere else, so an uploaded payroll file never waits
+# behind a hundred e-mails: `make run` starts a worker of its own for imports beside the one that
+# takes every queue; in production give each queue its workers (README, "Queues").
+CELERY_TASK_QUEUES = [
+    Queue("imports"),  # payroll imports and the compliance runs they start
+    Queue("documents"),  # .docx and PDF rendering
+    Queue("email"),  # deliveries and digests
+    Queue("periodic"),  # beat's sweeps, deadline reminders, lifecycle moves, the heartbeat
+]
+CELERY_TASK_DEFAULT_QUEUE = "periodic"
+CELERY_TASK_ROUTES = {
+    "contracts.import_payroll": {"queue": "imports"},
+    "contracts.run_compliance": {"queue": "imports"},
+    "contracts.render_document": {"queue": "documents"},
+    "notifications.send_delivery": {"queue": "email"},
+    "notifications.send_digests": {"queue": "email"},
+}
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
