@@ -298,6 +298,8 @@ NOTIFICATIONS_RETRY_BACKOFF_MAX = env.int("NOTIFICATIONS_RETRY_BACKOFF_MAX", def
 # It must outlast one SMTP conversation, whose every step times out after SEND_TIMEOUT.
 NOTIFICATIONS_SEND_TIMEOUT = env.int("NOTIFICATIONS_SEND_TIMEOUT", default=30)
 NOTIFICATIONS_LEASE_SECONDS = env.int("NOTIFICATIONS_LEASE_SECONDS", default=600)
+# A worker sending one delivery sends up to this many others already due over the same connection.
+NOTIFICATIONS_BATCH_SIZE = env.int("NOTIFICATIONS_BATCH_SIZE", default=50)
 # A pending delivery this long past due has lost its task: the sweep queues it again.
 NOTIFICATIONS_GRACE_SECONDS = env.int("NOTIFICATIONS_GRACE_SECONDS", default=120)
 # Deadlines due within this many days are announced (once each).

@@ -22,6 +22,7 @@ class Received:
     mail_from: str
     rcpt_tos: list[str]
     message: EmailMessage
+    peer: tuple = ()  # the client's address and port: one per SMTP connection
 
     @property
     def subject(self) -> str:
@@ -83,7 +84,7 @@ class Handler:
                 return self.refuse_reply
         message = email.message_from_bytes(envelope.original_content, policy=default_policy)
         with self.lock:
-            self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), message))
+            self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), message, tuple(session.peer)))
         if self.stall_at == "DATA" and not self.release.is_set():
             await self._stall()
         return "250 OK"

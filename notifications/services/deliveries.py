@@ -162,34 +162,33 @@ def _fail(delivery: Delivery, error: str) -> Delivery:
     return delivery
 
 
-def delivery_send(*, delivery_id: int) -> Delivery | None:
-    """Send one delivery if it is still to be sent; safe to run twice and from two workers.
+def _send_claimed(delivery: Delivery, connection) -> dt.datetime | None:
+    """Send one claimed delivery over ``connection`` and record the outcome.
 
-    Raises ``TemporarySendError`` when the mail server failed in a way that may pass and
-    attempts remain; the delivery is then pending again, due after the backoff."""
-    delivery = _claim(delivery_id)
-    if delivery is None:
-        return None
-    delivery = Delivery.objects.select_related("recipient", "alert__recipient", "digest__recipient").get(pk=delivery.pk)
+    Returns when to try again if the mail server failed in a way that may pass and attempts
+    remain (the delivery is then pending again), else None (sent, or failed for good)."""
     try:
-        message = delivery_message(
-            delivery, connection=get_connection(fail_silently=False, timeout=settings.NOTIFICATIONS_SEND_TIMEOUT)
-        )
+        message = delivery_message(delivery, connection=connection)
     except Exception as exc:
         # A template or data error: trying again would fail again.
         logger.exception("delivery %s could not be rendered", delivery.pk)
-        return _fail(delivery, f"could not be rendered: {_describe(exc)}")
+        _fail(delivery, f"could not be rendered: {_describe(exc)}")
+        return None
     if not message.to:
-        return _fail(delivery, "the recipient has no e-mail address")
+        _fail(delivery, "the recipient has no e-mail address")
+        return None
     try:
+        connection.open()  # once per batch: open already, it is kept (and closed by the caller)
         message.send()
     except Exception as exc:
         if not is_temporary(exc) or delivery.attempts >= max_attempts():
-            return _fail(delivery, _describe(exc))
+            _fail(delivery, _describe(exc))
+            return None
         next_at = timezone.now() + retry_delay(delivery.attempts)
         _settle(delivery, status=S.PENDING, next_attempt_at=next_at, last_error=_describe(exc))
         logger.warning("delivery %s: attempt %s failed, next at %s: %s", delivery.pk, delivery.attempts, next_at, exc)
-        raise TemporarySendError(_describe(exc)) from exc
+        delivery.last_error = _describe(exc)
+        return next_at
     if _settle(
         delivery,
         status=S.SENT,
@@ -199,6 +198,51 @@ def delivery_send(*, delivery_id: int) -> Delivery | None:
         last_error="",
     ):
         delivery_announce(delivery=delivery)
+    return None
+
+
+def _claimed(delivery_id: int) -> Delivery | None:
+    delivery = _claim(delivery_id)
+    if delivery is None:
+        return None
+    return Delivery.objects.select_related("recipient", "alert__recipient", "digest__recipient").get(pk=delivery.pk)
+
+
+def _due_ids(*, after: int, limit: int) -> list[int]:
+    """Other deliveries due now, oldest first: the rest of the batch the first one came with."""
+    return list(
+        Delivery.objects.filter(status=S.PENDING, next_attempt_at__lte=timezone.now())
+        .exclude(pk=after)
+        .order_by("next_attempt_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def delivery_send(*, delivery_id: int) -> Delivery | None:
+    """Send one delivery if it is still to be sent, then, over the same SMTP connection, up to
+    ``NOTIFICATIONS_BATCH_SIZE`` other deliveries already due (a batch of breach alerts goes
+    out over one connection; their own tasks then find them sent and return). Safe to run
+    twice and from two workers: each delivery is claimed before it is sent.
+
+    Raises ``TemporarySendError`` when the mail server failed on this delivery in a way that
+    may pass and attempts remain; it is then pending again, due after the backoff. A batch
+    member that fails so is left pending for its own task or the sweep, and the batch stops."""
+    delivery = _claimed(delivery_id)
+    if delivery is None:
+        return None
+    connection = get_connection(fail_silently=False, timeout=settings.NOTIFICATIONS_SEND_TIMEOUT)
+    try:
+        if _send_claimed(delivery, connection) is not None:
+            raise TemporarySendError(delivery.last_error)
+        for other_id in _due_ids(after=delivery.pk, limit=settings.NOTIFICATIONS_BATCH_SIZE):
+            other = _claimed(other_id)
+            if other is not None and _send_claimed(other, connection) is not None:
+                break
+    finally:
+        try:
+            connection.close()
+        except Exception:  # a connection the server already dropped
+            logger.debug("closing the SMTP connection failed", exc_info=True)
     return delivery
 
 

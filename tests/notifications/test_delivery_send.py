@@ -293,3 +293,69 @@ def test_sweep_announces_a_sent_delivery_whose_worker_died_before_announcing_it(
 
     assert (first["announced"], second["announced"]) == (1, 0)
     assert heard == [delivery.alert_id]
+
+
+def _alert_deliveries(count: int) -> list[Delivery]:
+    recipients = [UserFactory(email=f"delegate{i}@example.org").pk for i in range(count)]
+    alerts = alert_raise(
+        recipients=recipients,
+        level=Level.BREACH,
+        template="breach_found",
+        context=breach_context(),
+        link="/api/v1/breaches/1/",
+        dedup_key="breach:batch",
+    )
+    return list(Delivery.objects.filter(alert__in=alerts).order_by("pk"))
+
+
+def test_a_batch_of_due_deliveries_goes_out_over_one_smtp_connection(smtp_backend, settings):
+    settings.NOTIFICATIONS_BATCH_SIZE = 50
+    deliveries = _alert_deliveries(5)
+
+    # the first delivery's task sends the whole batch
+    delivery_send(delivery_id=deliveries[0].pk)
+
+    received = smtp_backend.received
+    assert sorted(address for r in received for address in r.rcpt_tos) == sorted(d.recipient.email for d in deliveries)
+    assert len({r.peer for r in received}) == 1
+    # and the others' own tasks find them sent and send nothing again
+    for delivery in deliveries[1:]:
+        assert delivery_send(delivery_id=delivery.pk) is None
+    assert len(smtp_backend.received) == 5
+    assert set(Delivery.objects.values_list("status", "attempts")) == {(DeliveryStatus.SENT, 1)}
+
+
+def test_a_batch_stops_at_a_temporary_refusal_and_leaves_the_rest_pending(smtp_backend, settings):
+    settings.NOTIFICATIONS_BATCH_SIZE = 50
+    deliveries = _alert_deliveries(4)
+    # the server accepts the first message, then refuses the second once
+    original = smtp_backend.handler.handle_DATA
+    calls = []
+
+    async def refuse_second(server, session, envelope):
+        calls.append(1)
+        if len(calls) == 2:
+            return "451 4.3.0 Mail server busy, try again later"
+        return await original(server, session, envelope)
+
+    smtp_backend.handler.handle_DATA = refuse_second
+
+    delivery_send(delivery_id=deliveries[0].pk)
+
+    statuses = dict(Delivery.objects.values_list("pk", "status"))
+    assert statuses[deliveries[0].pk] == DeliveryStatus.SENT
+    assert sorted(statuses.values()).count(DeliveryStatus.SENT) == 1
+    refused = Delivery.objects.exclude(status=DeliveryStatus.SENT).filter(attempts=1).get()
+    assert refused.status == DeliveryStatus.PENDING and "451" in refused.last_error
+    assert refused.next_attempt_at > timezone.now()
+    # the two never tried are still due and untouched: the next task sends both, not the refused
+    # one, which waits for its backoff
+    untouched = list(Delivery.objects.filter(attempts=0))
+    assert len(untouched) == 2
+    assert delivery_send(delivery_id=untouched[0].pk).status == DeliveryStatus.SENT
+    assert set(Delivery.objects.filter(pk__in=[d.pk for d in untouched]).values_list("status", flat=True)) == {
+        DeliveryStatus.SENT
+    }
+    assert len(smtp_backend.received) == 3
+    refused.refresh_from_db()
+    assert refused.status == DeliveryStatus.PENDING
