@@ -264,6 +264,12 @@ CELERY_TASK_ROUTES = {
     "notifications.send_delivery": {"queue": "email"},
     "notifications.send_digests": {"queue": "email"},
 }
+# Work that must not be lost (imports, compliance runs, documents) is a row held under a lease
+# (config/leases.py). A worker's lease lasts this long and is renewed as it makes progress; past it
+# the worker is taken for dead. The sweep (every minute) queues again what waited this long since it
+# was last queued, and what a dead worker held.
+WORK_LEASE_SECONDS = env.int("WORK_LEASE_SECONDS", default=300)
+WORK_REQUEUE_AFTER_SECONDS = env.int("WORK_REQUEUE_AFTER_SECONDS", default=120)
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -276,7 +282,7 @@ CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "concord.heartbeat", "schedule": 60.0},
     "contracts-make-effective": {"task": "contracts.make_effective", "schedule": crontab(minute=5)},
     "contracts-expire": {"task": "contracts.expire", "schedule": crontab(hour=0, minute=15)},
-    "contracts-sweep-pending": {"task": "contracts.sweep_pending", "schedule": 300.0},
+    "contracts-sweep-pending": {"task": "contracts.sweep_pending", "schedule": 60.0},
     # Deadline reminders and overdue alerts, hourly; the 07:00 run feeds the 08:00 digest.
     "contracts-deadline-alerts": {"task": "contracts.deadline_alerts", "schedule": crontab(minute=0)},
     "bargaining-deadline-alerts": {"task": "bargaining.deadline_alerts", "schedule": crontab(minute=0)},

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -48,6 +49,9 @@ class PayrollImport(models.Model):
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # Leased work (config/leases.py): until when a worker holds it, and when it was last queued.
+    lease_until = models.DateTimeField(_("held by a worker until"), null=True, blank=True, editable=False)
+    queued_at = models.DateTimeField(_("last queued at"), default=timezone.now, editable=False)
 
     class Meta:
         verbose_name = _("payroll import")
@@ -90,6 +94,9 @@ class ComplianceRun(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # Leased work (config/leases.py): until when a worker holds it, and when it was last queued.
+    lease_until = models.DateTimeField(_("held by a worker until"), null=True, blank=True, editable=False)
+    queued_at = models.DateTimeField(_("last queued at"), default=timezone.now, editable=False)
 
     class Meta:
         verbose_name = _("compliance run")

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.leases import LeasedWork
 from config.private_files import payroll_columnar_upload_to
 from config.queue import enqueue_on_commit
 from contracts.compliance.models import ImportStatus, PayrollImport
@@ -67,21 +68,19 @@ def payroll_import_upload(*, user, enterprise: Enterprise, upload: UploadedFile)
     return payroll
 
 
-def _set_progress(payroll_id: int, progress: int) -> None:
-    PayrollImport.objects.filter(pk=payroll_id).update(progress=progress)
+# An import is leased work (config/leases.py): its lease is renewed as it makes progress.
+IMPORTS = LeasedWork(PayrollImport, waiting=ImportStatus.PENDING, working=ImportStatus.PROCESSING)
 
 
 def payroll_import_process(*, payroll_id: int) -> PayrollImport | None:
     """Parse and validate the kept upload; accept it whole (and store its columnar copy) or
-    reject it whole with every problem. Safe to run twice: only a pending import is processed."""
-    with transaction.atomic():
-        payroll = PayrollImport.objects.select_for_update().filter(pk=payroll_id).first()
-        if payroll is None or payroll.status not in (ImportStatus.PENDING, ImportStatus.PROCESSING):
-            return payroll
-        payroll.status, payroll.progress = ImportStatus.PROCESSING, 5
-        payroll.save(update_fields=["status", "progress"])
+    reject it whole with every problem. Safe to run twice: only a pending import, or one whose
+    worker's lease ran out, is processed."""
+    if not IMPORTS.claim(payroll_id, progress=5):
+        return PayrollImport.objects.filter(pk=payroll_id).first()
+    payroll = PayrollImport.objects.select_related("enterprise").get(pk=payroll_id)
     result = parse_payroll(payroll.file.path, filename=payroll.original_name)
-    _set_progress(payroll_id, 60)
+    IMPORTS.renew(payroll_id, progress=60)
     # An unguessable name beside the upload's (config/private_files.py), never served as media.
     target = Path(settings.MEDIA_ROOT) / payroll_columnar_upload_to(payroll, "")
     checked = {}
@@ -109,7 +108,7 @@ def payroll_import_process(*, payroll_id: int) -> PayrollImport | None:
             payroll.status = ImportStatus.ACCEPTED
         else:
             payroll.status = ImportStatus.REJECTED
-        payroll.progress = 100
+        payroll.progress, payroll.lease_until = 100, None
         payroll.finished_at = timezone.now()
         payroll.save()
         runs = _start_runs_for(payroll) if payroll.status == ImportStatus.ACCEPTED else []

@@ -2,7 +2,6 @@
 record findings and breaches (one per term and period), and hand new breaches to
 notifications in the same transaction."""
 
-import datetime as dt
 import itertools
 import logging
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.leases import LeasedWork
 from config.queue import enqueue_on_commit
 from contracts.articles import clause_article
 from contracts.compliance import columns as C
@@ -50,8 +50,8 @@ logger = logging.getLogger(__name__)
 
 ACTIVE = (BreachStatus.OPEN, BreachStatus.NOTIFIED, BreachStatus.ACKNOWLEDGED, BreachStatus.DISPUTED)
 FINDINGS_BATCH = 5000
-# How long a run in progress belongs to the worker that started it.
-RUN_LEASE = dt.timedelta(minutes=10)
+# A run is leased work (config/leases.py); a failed run's queued task tries it once more.
+RUNS = LeasedWork(ComplianceRun, waiting=RunStatus.PENDING, working=RunStatus.RUNNING, also_claims=(RunStatus.FAILED,))
 
 
 def contract_periods(contract: Contract) -> set[str]:
@@ -81,8 +81,8 @@ def compliance_run_start(*, user, contract: Contract, payroll_import: PayrollImp
     if not created:
         if run.status in (RunStatus.PENDING, RunStatus.RUNNING):
             return run
-        run.status, run.error = RunStatus.PENDING, ""
-        run.save(update_fields=["status", "error"])
+        run.status, run.error, run.queued_at = RunStatus.PENDING, "", timezone.now()
+        run.save(update_fields=["status", "error", "queued_at"])
     enqueue_on_commit("contracts.run_compliance", run.pk)
     return run
 
@@ -137,14 +137,10 @@ def compliance_run_execute(
     ``payroll`` is the import's canonical frame when the caller still holds it in memory, and
     ``checked`` what the checks already found in it (the import itself); otherwise the rows are
     read from the columnar copy."""
-    with transaction.atomic():
-        run = ComplianceRun.objects.select_for_update().filter(pk=run_id).first()
-        if run is None or run.status == RunStatus.DONE:
-            return run
-        if run.status == RunStatus.RUNNING and run.started_at and timezone.now() - run.started_at < RUN_LEASE:
-            return run  # another worker is on it; the sweep takes it up if that worker is lost
-        run.status, run.started_at = RunStatus.RUNNING, timezone.now()
-        run.save(update_fields=["status", "started_at"])
+    if not RUNS.claim(run_id, started_at=timezone.now()):
+        # Done, or another worker is on it (the sweep takes it up if that worker is lost).
+        return ComplianceRun.objects.filter(pk=run_id).first()
+    run = ComplianceRun.objects.get(pk=run_id)
     try:
         return _execute(run, payroll, checked)
     except Exception as error:
@@ -153,7 +149,7 @@ def compliance_run_execute(
         # with it runs it once more; otherwise it stays failed, listed in the admin, until someone
         # asks for the run again (compliance_run_start re-runs a failed run).
         ComplianceRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(
-            status=RunStatus.FAILED, error=f"{type(error).__name__}: {error}"[:2000]
+            status=RunStatus.FAILED, error=f"{type(error).__name__}: {error}"[:2000], lease_until=None
         )
         raise
 
@@ -169,7 +165,7 @@ def _execute(run: ComplianceRun, payroll: pd.DataFrame | None, checked: Checked 
         if run.status != RunStatus.RUNNING:
             return run
         _record(run=run, contract=contract, terms=terms, findings=findings, summary=summary, evaluated=evaluated)
-        run.status, run.finished_at = RunStatus.DONE, timezone.now()
+        run.status, run.finished_at, run.lease_until = RunStatus.DONE, timezone.now(), None
         run.finding_count, run.breach_count = len(findings), len(summary)
         run.save()
     return run

@@ -1,29 +1,15 @@
-"""Work a lost worker or broker left behind: imports and runs still pending or running after a
-while are queued again. Each task is safe to run twice, so queuing one too many costs nothing."""
-
-from datetime import timedelta
-
-from django.utils import timezone
+"""Work a lost worker or broker left behind: imports and runs waiting since their message was
+lost, or held under a lease that ran out (config/leases.py), are queued again. Each task claims
+its row before it works, so queuing one too many costs nothing."""
 
 from config.queue import enqueue
-from contracts.compliance.models import ComplianceRun, ImportStatus, PayrollImport, RunStatus
-
-STALE_AFTER = timedelta(minutes=10)
+from contracts.compliance.services.imports import IMPORTS
+from contracts.compliance.services.runs import RUNS
 
 
 def compliance_work_requeue() -> dict[str, int]:
-    """Queue again every import and run left pending or running for longer than ``STALE_AFTER``."""
-    stale = timezone.now() - STALE_AFTER
-    imports = list(
-        PayrollImport.objects.filter(
-            status__in=[ImportStatus.PENDING, ImportStatus.PROCESSING], uploaded_at__lt=stale
-        ).values_list("pk", flat=True)
-    )
-    runs = list(
-        ComplianceRun.objects.filter(
-            status__in=[RunStatus.PENDING, RunStatus.RUNNING], created_at__lt=stale
-        ).values_list("pk", flat=True)
-    )
+    """Queue again every import and run that no live worker holds and no message will bring."""
+    imports, runs = IMPORTS.lost(), RUNS.lost()
     for payroll_id in imports:
         enqueue("contracts.import_payroll", payroll_id)
     for run_id in runs:

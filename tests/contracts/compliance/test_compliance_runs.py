@@ -654,22 +654,58 @@ def test_compliance_run_list_reads_a_bounded_number_of_queries(
 
 
 def test_the_sweep_requeues_imports_and_runs_left_behind_by_a_lost_worker(
-    imported, enterprise, union_user, monkeypatch
+    imported, enterprise, union_user, monkeypatch, settings
 ):
+    settings.WORK_REQUEUE_AFTER_SECONDS = 120
+    now = timezone.now()
     contract_in_effect(enterprise, union_user)
-    stale_import, _ = imported(payroll_csv(("A1", "2025-03", 2000)))  # accepted, its run pending
+    lost_message, _ = imported(payroll_csv(("A1", "2025-03", 2000)))  # accepted, its run pending
     stale_run = ComplianceRun.objects.get()
-    ComplianceRun.objects.update(status=RunStatus.PENDING)  # as if the worker was lost before it ran
-    ten_minutes_ago = timezone.now() - dt.timedelta(minutes=11)
-    PayrollImport.objects.filter(pk=stale_import.pk).update(status=ImportStatus.PENDING, uploaded_at=ten_minutes_ago)
-    ComplianceRun.objects.filter(pk=stale_run.pk).update(created_at=ten_minutes_ago)
-    fresh_import, _ = imported(payroll_csv(("A1", "2025-04", 2000)))
-    PayrollImport.objects.filter(pk=fresh_import.pk).update(status=ImportStatus.PENDING)
+    ComplianceRun.objects.update(status=RunStatus.PENDING)  # as if its message was lost
+    three_minutes_ago = now - dt.timedelta(minutes=3)
+    PayrollImport.objects.filter(pk=lost_message.pk).update(status=ImportStatus.PENDING, queued_at=three_minutes_ago)
+    ComplianceRun.objects.filter(pk=stale_run.pk).update(queued_at=three_minutes_ago)
+    dead_worker, _ = imported(payroll_csv(("A1", "2025-04", 2000)))
+    PayrollImport.objects.filter(pk=dead_worker.pk).update(
+        status=ImportStatus.PROCESSING, lease_until=now - dt.timedelta(seconds=1)
+    )
+    live_worker, _ = imported(payroll_csv(("A1", "2025-05", 2000)))
+    PayrollImport.objects.filter(pk=live_worker.pk).update(
+        status=ImportStatus.PROCESSING, lease_until=now + dt.timedelta(minutes=4), queued_at=three_minutes_ago
+    )
+    just_queued, _ = imported(payroll_csv(("A1", "2025-06", 2000)))
+    PayrollImport.objects.filter(pk=just_queued.pk).update(status=ImportStatus.PENDING, queued_at=now)
     sent = []
     monkeypatch.setattr(import_payroll, "delay", lambda *args: sent.append(("import", args)))
     monkeypatch.setattr(run_compliance, "delay", lambda *args: sent.append(("run", args)))
 
     result = sweep_pending.run()
 
-    assert result == {"imports": 1, "runs": 1}
-    assert sent == [("import", (stale_import.pk,)), ("run", (stale_run.pk,))]
+    assert result == {"imports": 2, "runs": 1}
+    assert sent == [("import", (lost_message.pk,)), ("import", (dead_worker.pk,)), ("run", (stale_run.pk,))]
+    # queued again just now: the next sweep leaves them to the messages it sent
+    sent.clear()
+    PayrollImport.objects.filter(pk=dead_worker.pk).update(lease_until=timezone.now() + dt.timedelta(minutes=5))
+    assert sweep_pending.run() == {"imports": 0, "runs": 0}
+    assert sent == []
+
+
+def test_an_import_held_by_a_live_worker_is_left_to_it_and_one_whose_lease_ran_out_is_taken_over(
+    upload,
+):
+    response, _queued = upload(payroll_csv(("A1", "2025-03", 3000)))
+    payroll = PayrollImport.objects.get(pk=response.json()["id"])
+    PayrollImport.objects.filter(pk=payroll.pk).update(
+        status=ImportStatus.PROCESSING, lease_until=timezone.now() + dt.timedelta(minutes=5)
+    )
+
+    import_payroll.run(payroll.pk)  # a second message for it, while its worker lives
+
+    payroll.refresh_from_db()
+    assert (payroll.status, payroll.row_count) == (ImportStatus.PROCESSING, None)
+
+    PayrollImport.objects.filter(pk=payroll.pk).update(lease_until=timezone.now() - dt.timedelta(seconds=1))
+    import_payroll.run(payroll.pk)  # its worker died: the lease ran out
+
+    payroll.refresh_from_db()
+    assert (payroll.status, payroll.row_count, payroll.lease_until) == (ImportStatus.ACCEPTED, 1, None)

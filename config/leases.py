@@ -1,0 +1,64 @@
+"""Work that must not be lost is a database row first, and a worker holds it under a lease.
+
+A task claims its row in one UPDATE (waiting, or held under a lease that ran out), renews the
+lease while it works, and lets go when it records the outcome. A worker killed mid-task
+(SIGKILL, a lost machine) leaves a lease that runs out; a message the broker lost leaves a row
+waiting. The sweep queues both again; the claim decides who works, so a message too many costs
+one UPDATE that changes nothing.
+
+The models that use this have ``status``, ``lease_until`` and ``queued_at`` fields; their
+services say which statuses mean waiting and working.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+def lease_end(now: dt.datetime | None = None) -> dt.datetime:
+    return (now or timezone.now()) + dt.timedelta(seconds=settings.WORK_LEASE_SECONDS)
+
+
+@dataclass(frozen=True)
+class LeasedWork:
+    """One kind of leased work: its model and what its statuses mean."""
+
+    model: type[models.Model]
+    waiting: str
+    working: str
+    # Statuses a task may also take up when it runs, though the sweep never queues them
+    # (a failed compliance run's queued task tries it once more).
+    also_claims: tuple[str, ...] = ()
+
+    def _abandoned(self, now: dt.datetime) -> Q:
+        """Working, under a lease that ran out: its worker died."""
+        return Q(status=self.working) & (Q(lease_until__isnull=True) | Q(lease_until__lt=now))
+
+    def claim(self, pk: int, **fields) -> bool:
+        """Take the row for this worker; False when it is done or another worker holds it."""
+        now = timezone.now()
+        free = Q(status__in=[self.waiting, *self.also_claims]) | self._abandoned(now)
+        updated = self.model._default_manager.filter(free, pk=pk).update(
+            status=self.working, lease_until=lease_end(now), **fields
+        )
+        return bool(updated)
+
+    def renew(self, pk: int, **fields) -> None:
+        """Still working: push the lease on (with ``fields``, e.g. progress)."""
+        self.model._default_manager.filter(pk=pk, status=self.working).update(lease_until=lease_end(), **fields)
+
+    def lost(self, now: dt.datetime | None = None) -> list[int]:
+        """Rows to queue again: waiting since ``WORK_REQUEUE_AFTER_SECONDS`` after they were last
+        queued (the message was lost, or waits behind a long queue: one copy more costs little),
+        or working under a lease that ran out (the worker died)."""
+        now = now or timezone.now()
+        stale = now - dt.timedelta(seconds=settings.WORK_REQUEUE_AFTER_SECONDS)
+        manager = self.model._default_manager
+        waiting = Q(status=self.waiting, queued_at__lt=stale)
+        ids = list(manager.filter(waiting | self._abandoned(now)).order_by("pk").values_list("pk", flat=True))
+        manager.filter(pk__in=ids).update(queued_at=now)
+        return ids
