@@ -8,6 +8,7 @@ and ``EMAIL_URL`` moves each part to a real server (PostgreSQL, Redis, SMTP).
 ``SECRET_KEY`` and ``ALLOWED_HOSTS`` from the environment.
 """
 
+import datetime as dt
 from pathlib import Path
 
 import environ
@@ -44,7 +45,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
+    "axes",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -53,10 +55,13 @@ INSTALLED_APPS = [
     "notifications",
     "contracts",
     "bargaining",
+    "config.auth",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every response (CONTENT_SECURITY_POLICY, below).
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -67,6 +72,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last: turns a login django-axes refused into the lockout page (config/auth/lockout.py).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -115,6 +122,25 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
+# django-axes refuses a login before the password is checked once it is locked out.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+# Locked per username *and* client address, not per username alone: otherwise anyone could lock a
+# user out from everywhere by typing wrong passwords under their name. Counted in the database;
+# an administrator unlocks in the admin (Axes) or with `manage.py axes_reset_username NAME`.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=10)
+# Minutes a lockout lasts after the last attempt (0: until an administrator unlocks).
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=30)) or None
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "config.auth.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "config.auth.lockout.client_ip"
+AXES_VERBOSE = False  # no banner on every manage.py command
+# API tokens (django-rest-knox): stored as SHA-512 digests, valid for API_TOKEN_TTL_DAYS days,
+# all revoked when their user's password changes (config/auth/signals.py).
+REST_KNOX = {
+    "TOKEN_TTL": dt.timedelta(days=env.int("API_TOKEN_TTL_DAYS", default=30)),
+    "AUTH_HEADER_PREFIX": "Token",
+}
 
 # --- Internationalisation -----------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -184,8 +210,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 2**20
 # --- REST API ---------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # First, so a missing, wrong, expired or revoked token gets 401 (WWW-Authenticate: Token).
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # JSON nested too deep is a 400, not a RecursionError (config/parsers.py).
@@ -199,6 +226,15 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "config.api.exception_handler",
+    # config/auth/throttles.py: writes by a logged-in user (every view), token requests per address.
+    "DEFAULT_THROTTLE_CLASSES": ["config.auth.throttles.WriteRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "token": env.str("API_TOKEN_RATE", default="10/min"),
+        "write": env.str("API_WRITE_RATE", default="120/min"),
+    },
+    # Proxies in front of the site whose X-Forwarded-For is trusted: which address is the client's,
+    # for the throttles and the login lockout. 0: REMOTE_ADDR, and the header is ignored.
+    "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Concord API",
@@ -311,12 +347,34 @@ NOTIFICATIONS_GRACE_SECONDS = env.int("NOTIFICATIONS_GRACE_SECONDS", default=120
 # Deadlines due within this many days are announced (once each).
 NOTIFICATIONS_REMINDER_DAYS = env.int("NOTIFICATIONS_REMINDER_DAYS", default=7)
 
+# --- Content-Security-Policy (django-csp) --------------------------------------------
+# Every page's CSS and script come from our own static files: no inline <style>, style="…",
+# <script> or on…= handler, no eval (htmx's allowEval is off, base.html). A browser refuses
+# anything else, so injected markup cannot run. JSON a page carries (json_script) is data.
+# The Swagger UI loads its start script from its own URL (config/urls.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    },
+}
+
 # --- Logging ----------------------------------------------------------------------
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # django-axes says every successful login at INFO; lockouts, which matter, come at WARNING.
+    "loggers": {"axes": {"level": "WARNING"}},
 }
 
 # --- Production hardening -----------------------------------------------------------

@@ -1,7 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.authtoken.views import obtain_auth_token
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from config import health
 
@@ -10,7 +9,7 @@ api_v1 = [
     path("", include("bargaining.api.urls")),
     path("", include("notifications.urls")),
     path("health/", health.HealthView.as_view(), name="health"),
-    path("auth/token/", obtain_auth_token, name="auth-token"),
+    path("", include("config.auth.urls")),  # auth/token/ (auth-token) and auth/tokens/
 ]
 
 urlpatterns = [
@@ -19,10 +18,13 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    # The split view serves its start script from /api/docs/?script, not inline: the page keeps
+    # the site's Content-Security-Policy (templates/drf_spectacular/swagger_ui.html).
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("", include("contracts.urls")),
     path("", include("bargaining.urls")),
     path("", include("notifications.pages")),
+    path("", include("config.auth.pages")),  # accounts/tokens/: the user's API tokens
 ]
 
 # No media route, whatever DEBUG says: payroll files and documents are private

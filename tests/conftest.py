@@ -205,3 +205,14 @@ def send_outbox():
 def _fast_password_hashing(settings):
     """Real hashing costs ~0.5 s per user; the suite creates hundreds."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _throttle_counters_of_this_test_only(monkeypatch):
+    """DRF's throttle counters live in the shared cache, keyed by user id, and ids repeat from
+    test to test: each test counts under its own keys (config/auth/throttles.py)."""
+    import uuid
+
+    from rest_framework.throttling import SimpleRateThrottle
+
+    monkeypatch.setattr(SimpleRateThrottle, "cache_format", f"throttle_{uuid.uuid4().hex}_%(scope)s_%(ident)s")

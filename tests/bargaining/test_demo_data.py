@@ -109,7 +109,8 @@ def test_demo_data_has_a_superuser_for_the_admin(loaded):
 
     assert admin.is_staff and admin.is_superuser
     client = Client()
-    assert client.login(username="admin", password=PASSWORD)
+    assert admin.check_password(PASSWORD)
+    client.force_login(admin)
     assert client.get("/admin/").status_code == 200
 
 

@@ -1,11 +1,11 @@
 """negotiations/{id}/history/: who changed what, across the negotiation and what is recorded under it."""
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from bargaining.models import Negotiation, Side
 from bargaining.services.sessions import session_sign
+from config.auth.tokens import token_issue
 from tests.factories import NegotiationFactory
 
 pytestmark = pytest.mark.django_db
@@ -123,7 +123,7 @@ def test_history_records_the_agreed_positions_at_conclusion(
 
 def test_history_records_the_user_of_a_token_authenticated_call(accepted_negotiation, union_user):
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=union_user).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token_issue(union_user)[1]}")
 
     client.post(
         f"/api/v1/negotiations/{accepted_negotiation.pk}/representatives/",

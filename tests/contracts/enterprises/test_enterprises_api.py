@@ -79,10 +79,10 @@ def test_unauthenticated_request_is_refused():
 
 
 def test_token_authentication_is_accepted(enterprise, union_user):
-    from rest_framework.authtoken.models import Token
+    from config.auth.tokens import token_issue
 
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=union_user).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token_issue(union_user)[1]}")
 
     assert ids(client.get(URL)) == [enterprise.pk]
 
