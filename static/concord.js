@@ -4,9 +4,22 @@
    - drafts kept on the device for text saved as it is typed (<textarea data-draft-key="…">),
      offered back when the page reloads with text the server never got;
    - refusals shown where they belong: inside [data-swap-refusals], htmx swaps a 400/403/409
-     answer (a service's refusal, rendered by the server) instead of dropping it. */
+     answer (a service's refusal, rendered by the server) instead of dropping it;
+   - the language selector submitted as soon as a language is picked (select[data-submit-on-change]).
+   No inline script anywhere: the Content-Security-Policy (config/settings.py) allows only these files. */
 (function () {
   "use strict";
+
+  /* --- htmx under the Content-Security-Policy ------------------------------------------------- */
+
+  // No <style> of htmx's own (its indicator rules are in concord.css) and no eval of attributes
+  // (hx-on, js: values, trigger filters), the policy refuses both. base.html's htmx-config meta
+  // says so too, but htmx reads only the first such meta, and a page may bring its own: set here,
+  // before the document is ready (this script is deferred), when htmx merges the meta and adds its styles.
+  if (window.htmx) {
+    window.htmx.config.includeIndicatorStyles = false;
+    window.htmx.config.allowEval = false;
+  }
 
   /* --- charts -------------------------------------------------------------------------------- */
 
@@ -75,7 +88,8 @@
       // The legend on the first line, the axis's unit below it, then the plot: nothing overlaps.
       grid: { left: 8, right: 16, top: 64, bottom: 8, containLabel: true },
       legend: { top: 0, left: "center", data: data.series.map(function (line) { return line.name; }) },
-      tooltip: { trigger: "axis", valueFormatter: function (v) { return v === null || v === undefined ? "—" : v + " " + unit; } },
+      // Drawn in the chart (richText), not as HTML, which would need inline styles (Content-Security-Policy).
+      tooltip: { trigger: "axis", renderMode: "richText", valueFormatter: function (v) { return v === null || v === undefined ? "—" : v + " " + unit; } },
       xAxis: { type: "category", data: data.rounds, boundaryGap: true },
       yAxis: { type: "value", name: unit, nameGap: 14, scale: true, nameTextStyle: { align: "left" },
                min: range ? range.min : null, max: range ? range.max : null },
@@ -215,6 +229,14 @@
     if ((status === 400 || status === 403 || status === 409) && element && element.closest("[data-swap-refusals]")) {
       event.detail.shouldSwap = true;  // still an error: afterRequest reports it unsuccessful
     }
+  });
+
+  /* --- forms that go as soon as a choice is made (<select data-submit-on-change>) ---------------- */
+
+  // The language selector: no inline onchange (the Content-Security-Policy refuses it).
+  document.addEventListener("change", function (event) {
+    var element = event.target;
+    if (element.matches && element.matches("select[data-submit-on-change]") && element.form) element.form.submit();
   });
 
   /* --- wiring ---------------------------------------------------------------------------------- */

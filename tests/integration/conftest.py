@@ -210,6 +210,8 @@ def browser(tmp_path, browser_languages) -> Iterator[webdriver.Chrome]:
     options.add_argument(f"--user-data-dir={tmp_path / 'chromium-profile'}")
     options.add_argument(f"--lang={browser_languages.split(',')[0]}")
     options.add_experimental_option("prefs", {"intl.accept_languages": browser_languages})
+    # The console, read with driver.get_log("browser"): Content-Security-Policy refusals show there.
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     service = Service(executable_path=str(CHROMEDRIVER), log_output=str(tmp_path / "chromedriver.log"))
     driver = webdriver.Chrome(service=service, options=options)
     driver.set_page_load_timeout(30)
@@ -274,7 +276,8 @@ class RestartableWorker:
         self.starts = 0
         self.current: WorkerProcess | None = None
 
-    def start(self) -> WorkerProcess:
+    def start(self, queues: str | None = None) -> WorkerProcess:
+        """Start the next worker, on every queue or on ``queues`` (comma-separated) only."""
         assert self.current is None or self.current.process.poll() is not None, "a worker is already running"
         self.starts += 1
         log_path = self.folder / f"worker-{self.starts}.log"
@@ -291,7 +294,8 @@ class RestartableWorker:
                     "--without-gossip",
                     "--without-mingle",
                     "--without-heartbeat",
-                    f"--hostname=concord-restartable-{os.getpid()}-{self.starts}@%h",
+                    f"--hostname=concord-restartable-{os.getpid()}-{id(self)}-{self.starts}@%h",
+                    *([f"--queues={queues}"] if queues else []),
                 ],
                 cwd=settings.BASE_DIR,
                 env=self.env,
