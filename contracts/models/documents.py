@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from config.private_files import document_upload_to
@@ -49,6 +50,9 @@ class Document(models.Model):
     )
     requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     rendered_at = models.DateTimeField(_("rendered at"), null=True, blank=True)
+    # Leased work (config/leases.py): a pending document is rendered by the worker holding it.
+    lease_until = models.DateTimeField(_("held by a worker until"), null=True, blank=True, editable=False)
+    queued_at = models.DateTimeField(_("last queued at"), default=timezone.now, editable=False)
 
     class Meta:
         verbose_name = _("document")

@@ -15,12 +15,13 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from config.errors import NotAllowed
+from config.leases import LeasedWork
 from config.queue import enqueue_on_commit
 from contracts.documents import pdf
 from contracts.documents.breach_records import breach_records
@@ -33,7 +34,8 @@ from contracts.documents.context import (
 from contracts.documents.negotiation_records import negotiation_records
 from contracts.documents.render import render_docx
 from contracts.documents.templates import template_name, template_path
-from contracts.enterprises.access import enterprise_list
+from contracts.enterprises.access import confidential_enterprise_list, enterprise_list, require_role
+from contracts.enterprises.models import Role
 from contracts.errors import (
     DocumentKindUnavailable,
     DocumentNotReady,
@@ -48,9 +50,20 @@ from contracts.models import CongressSession, Contract, Document, DocumentKind, 
 
 logger = logging.getLogger(__name__)
 
+# A document stays pending while the worker holding its lease renders it (config/leases.py).
+DOCUMENTS = LeasedWork(Document, waiting=DocumentStatus.PENDING, working=DocumentStatus.PENDING)
+
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PDF_CONTENT_TYPE = "application/pdf"
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
+
+# Who reads and who asks for each kind of document. The contract, a round's minutes and the
+# congress resolution are the contract's own papers: every role of the enterprise reads them and
+# may ask for them, a workers' congress delegate too. A rectification notice states a breach's
+# figures and the colleagues' shortfalls: it is read by ``CONFIDENTIAL_READERS`` only (anyone
+# else does not see it exist), and asked for by the union side, who writes it to the employer.
+CONFIDENTIAL_KINDS = frozenset({DocumentKind.RECTIFICATION_NOTICE})
+NOTICE_REQUESTERS = frozenset({Role.UNION_LEADER, Role.UNION_NEGOTIATOR, Role.ADMIN})
 
 
 def pdf_enabled() -> bool:
@@ -103,6 +116,15 @@ def document_request(
         raise NotAllowed(_("You hold no role in this contract's enterprise."))
     if kind not in DocumentKind.values:
         raise UnknownDocumentKind(_("Unknown document kind “%(kind)s”.") % {"kind": kind})
+    if kind == DocumentKind.RECTIFICATION_NOTICE:
+        require_role(
+            user=user,
+            enterprise=contract.enterprise,
+            roles=NOTICE_REQUESTERS,
+            message=_(
+                "Rectification notices are asked for by the union side: its negotiators, leaders and administrators."
+            ),
+        )
     if language not in LANGUAGE_CODES:
         raise UnknownLanguage(
             _("Documents are written in %(list)s.") % {"list": ", ".join(LANGUAGE_CODES)},
@@ -119,9 +141,11 @@ def document_request(
         defaults={"requested_by": user if user.is_authenticated else None},
     )
     if not created and (document.status == DocumentStatus.FAILED or _notice_outdated(document)):
-        document.status, document.error = DocumentStatus.PENDING, ""
-        document.save(update_fields=["status", "error"])
+        document.status, document.error, document.queued_at = DocumentStatus.PENDING, "", timezone.now()
+        document.save(update_fields=["status", "error", "queued_at"])
         created = True
+    elif not created and document.status == DocumentStatus.PENDING and DOCUMENTS.requeue_if_lost(document.pk):
+        created = True  # stuck (its message lost, or its worker dead): asking again queues it again
     if created:
         enqueue_on_commit("contracts.render_document", document.pk)
     return document
@@ -145,23 +169,22 @@ def _fail(document_id: int, error: str) -> Document | None:
     with transaction.atomic():
         document = Document.objects.select_for_update().filter(pk=document_id).first()
         if document is not None and document.status != DocumentStatus.READY:
-            document.status, document.error = DocumentStatus.FAILED, error[:2000]
-            document.save(update_fields=["status", "error"])
+            document.status, document.error, document.lease_until = DocumentStatus.FAILED, error[:2000], None
+            document.save(update_fields=["status", "error", "lease_until"])
         return document
 
 
 def document_render(*, document_id: int) -> Document | None:
     """Render a requested document, store its .docx (and PDF) with checksum and template; safe to run twice.
 
-    The row is locked to check its state, but rendering happens outside the
-    transaction: a PDF conversion takes seconds and must not hold the row (on
-    SQLite, the whole database) locked. Two concurrent runs may both render; the
-    second to store finds the document ready and discards its copy.
+    The worker claims the document under a lease (config/leases.py) and renders outside any
+    transaction: a PDF conversion takes seconds and must not hold the row (on SQLite, the whole
+    database) locked. A second message for it finds it held and returns; a worker that died
+    leaves a lease that runs out, and the sweep or the next request queues it again.
     """
-    with transaction.atomic():
-        document = Document.objects.select_for_update().filter(pk=document_id).first()
-        if document is None or document.status == DocumentStatus.READY:
-            return document
+    if not DOCUMENTS.claim(document_id):
+        return Document.objects.filter(pk=document_id).first()  # ready, failed, or another worker's
+    document = Document.objects.get(pk=document_id)
     try:
         context = document_context(document)
         docx = render_docx(template_path(document.kind), context)
@@ -190,7 +213,7 @@ def document_render(*, document_id: int) -> Document | None:
         document.checksum = hashlib.sha256(docx).hexdigest()
         document.template = template_name(document.kind)
         document.rendered_at = timezone.now()
-        document.status = DocumentStatus.READY
+        document.status, document.lease_until = DocumentStatus.READY, None
         document.error = pdf_error
         document.save()
         return document
@@ -231,10 +254,12 @@ def document_file(*, document: Document, file_format: str = "docx") -> DocumentF
 
 
 def document_list(*, user) -> QuerySet[Document]:
-    """The documents of the contracts of the enterprises ``user`` holds a role in, newest first."""
-    return Document.objects.filter(contract__enterprise__in=enterprise_list(user=user)).select_related(
-        "contract", "requested_by"
+    """The documents of the contracts of the enterprises ``user`` holds a role in, newest first;
+    a confidential kind (``CONFIDENTIAL_KINDS``) only where they read confidential records."""
+    readable = Q(contract__enterprise__in=enterprise_list(user=user)) & (
+        ~Q(kind__in=CONFIDENTIAL_KINDS) | Q(contract__enterprise__in=confidential_enterprise_list(user=user))
     )
+    return Document.objects.filter(readable).select_related("contract", "requested_by")
 
 
 @dataclass(frozen=True)

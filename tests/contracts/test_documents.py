@@ -13,6 +13,7 @@ import pytest
 from django.utils import timezone
 
 from config.errors import NotAllowed
+from contracts.compliance.tasks import sweep_pending
 from contracts.documents import pdf
 from contracts.errors import InvalidDocumentSubject, NoClosedCongressSession
 from contracts.models import CongressSession, Document, DocumentStatus
@@ -121,25 +122,84 @@ def test_running_the_render_twice_keeps_one_file_and_its_checksum(contract, unio
     assert len(stored_files(media_root)) == 1
 
 
-def test_a_run_that_finishes_second_discards_its_copy(contract, union_user, media_root, monkeypatch):
-    # given a second worker that renders and stores the document while the first is still rendering
+def test_a_second_message_while_a_worker_renders_leaves_the_document_to_it(
+    contract, union_user, media_root, monkeypatch
+):
+    document = document_request(user=union_user, contract=contract, kind="contract")
+    real_render = services.render_docx
+    seen = []
+
+    def render_while_a_second_message_arrives(template, context):
+        seen.append(document_render(document_id=document.pk))  # the sweep's copy, say
+        return real_render(template, context)
+
+    monkeypatch.setattr(services, "render_docx", render_while_a_second_message_arrives)
+
+    result = document_render(document_id=document.pk)
+
+    assert [d.status for d in seen] == [DocumentStatus.PENDING]  # it rendered nothing
+    assert result.status == DocumentStatus.READY and result.lease_until is None
+    assert len(stored_files(media_root)) == 1
+
+
+def test_a_worker_taken_for_dead_that_finishes_second_discards_its_copy(contract, union_user, media_root, monkeypatch):
+    # given a first worker so slow that its lease runs out, and a second that takes the document over
     document = document_request(user=union_user, contract=contract, kind="contract")
     real_render = services.render_docx
     calls = []
 
-    def render_while_another_worker_finishes(template, context):
+    def render_while_another_worker_takes_over(template, context):
         calls.append(template)
         if len(calls) == 1:
+            Document.objects.filter(pk=document.pk).update(lease_until=timezone.now() - dt.timedelta(seconds=1))
             document_render(document_id=document.pk)
         return real_render(template, context)
 
-    monkeypatch.setattr(services, "render_docx", render_while_another_worker_finishes)
+    monkeypatch.setattr(services, "render_docx", render_while_another_worker_takes_over)
 
     # when the first worker is done, then the second worker's file is the only one
     result = document_render(document_id=document.pk)
     assert result.status == DocumentStatus.READY
     assert len(calls) == 2
     assert len(stored_files(media_root)) == 1
+
+
+@pytest.mark.parametrize(
+    ("queued_minutes_ago", "lease", "queued_again"),
+    [
+        (3, None, True),  # its message was lost: asking again queues it
+        (0, None, False),  # just queued: its message is on its way
+        (3, dt.timedelta(minutes=4), False),  # a live worker renders it
+        (0, -dt.timedelta(seconds=1), True),  # its worker died: the lease ran out
+    ],
+)
+def test_asking_again_for_a_stuck_document_queues_it_again(
+    contract, union_user, settings, django_capture_on_commit_callbacks, queued_minutes_ago, lease, queued_again
+):
+    settings.WORK_REQUEUE_AFTER_SECONDS = 120
+    document = document_request(user=union_user, contract=contract, kind="contract")
+    now = timezone.now()
+    Document.objects.filter(pk=document.pk).update(
+        queued_at=now - dt.timedelta(minutes=queued_minutes_ago), lease_until=now + lease if lease else None
+    )
+
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        again = document_request(user=union_user, contract=contract, kind="contract")
+
+    assert again.pk == document.pk
+    assert len(queued) == (1 if queued_again else 0)
+
+
+def test_the_sweep_queues_a_stuck_document_once(contract, union_user, settings, monkeypatch):
+    settings.WORK_REQUEUE_AFTER_SECONDS = 120
+    document = document_request(user=union_user, contract=contract, kind="contract")
+    Document.objects.filter(pk=document.pk).update(queued_at=timezone.now() - dt.timedelta(minutes=3))
+    sent = []
+    monkeypatch.setattr(render_document, "delay", sent.append)
+
+    assert sweep_pending.run()["documents"] == 1
+    assert sweep_pending.run()["documents"] == 0  # queued just now: left to that message
+    assert sent == [document.pk]
 
 
 def test_a_render_that_fails_records_the_error_and_a_new_request_queues_it_again(

@@ -681,12 +681,12 @@ def test_the_sweep_requeues_imports_and_runs_left_behind_by_a_lost_worker(
 
     result = sweep_pending.run()
 
-    assert result == {"imports": 2, "runs": 1}
+    assert result == {"imports": 2, "runs": 1, "documents": 0}
     assert sent == [("import", (lost_message.pk,)), ("import", (dead_worker.pk,)), ("run", (stale_run.pk,))]
     # queued again just now: the next sweep leaves them to the messages it sent
     sent.clear()
     PayrollImport.objects.filter(pk=dead_worker.pk).update(lease_until=timezone.now() + dt.timedelta(minutes=5))
-    assert sweep_pending.run() == {"imports": 0, "runs": 0}
+    assert sweep_pending.run() == {"imports": 0, "runs": 0, "documents": 0}
     assert sent == []
 
 
