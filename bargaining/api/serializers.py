@@ -6,7 +6,7 @@ from rest_framework import serializers
 
 from bargaining.models import AgreedPosition, ConsultationSession, Negotiation, Proposal, Representative
 from bargaining.services.negotiations import negotiation_reply_overdue, reply_rule_describe
-from bargaining.services.representatives import representation_problems, vacancy_fill_deadline
+from bargaining.services.representatives import representation_problems, vacancy_fill_deadline_shown
 from config import limits
 from contracts.models import Contract
 from contracts.rules.api import RuleSerializer
@@ -116,7 +116,7 @@ class RepresentativeSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(VacancySerializer(allow_null=True))
     def get_vacancy(self, representative: Representative):
-        return vacancy_fill_deadline(representative=representative)
+        return vacancy_fill_deadline_shown(representative=representative)
 
 
 class SessionSerializer(serializers.ModelSerializer):

@@ -9,7 +9,9 @@ from bargaining.api.views import (
     SessionViewSet,
 )
 
+# No ".json" suffix routes: the actions do not take a ``format`` argument (a 500 before).
 router = DefaultRouter()
+router.include_format_suffixes = False
 router.register("negotiations", NegotiationViewSet, basename="negotiation")
 
 nested = SimpleRouter()

@@ -7,6 +7,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -25,7 +26,8 @@ from bargaining.services import negotiations as negotiation_services
 from bargaining.services import proposals as proposal_services
 from bargaining.services import representatives as representative_services
 from bargaining.services import sessions as session_services
-from bargaining.services.costing import negotiation_costing
+from bargaining.services.costing import costing_reader_required, negotiation_costing
+from bargaining.services.permissions import require_negotiator
 from config import limits
 from contracts import selectors as contract_selectors
 from contracts.api.history import HistoryEntrySerializer
@@ -90,6 +92,21 @@ class NegotiationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
 
     def get_serializer_class(self):
         return NegotiationDetailSerializer if self.action != "list" else NegotiationSerializer
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if self.detail:
+            # The negotiation first, before any input is read: another enterprise's id is the same
+            # 404 as one that does not exist, and a change by someone who negotiates for neither
+            # side is a 403 whatever they sent.
+            negotiation = self.get_object()
+            if request.method not in SAFE_METHODS:
+                require_negotiator(user=request.user, enterprise=negotiation.enterprise)
+
+    def get_object(self):
+        if not hasattr(self, "_object"):
+            self._object = super().get_object()
+        return self._object
 
     def _done(self, negotiation, code=status.HTTP_200_OK):
         negotiation = self.get_queryset().get(pk=negotiation.pk)
@@ -172,6 +189,23 @@ class NegotiationChildMixin:
                 selectors.negotiation_list(user=self.request.user), pk=self.kwargs["negotiation_pk"]
             )
         return self._negotiation
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)  # type: ignore[misc]
+        if getattr(self, "swagger_fake_view", False):
+            return
+        # The negotiation and the object first, before any input is read (the same 404 as an
+        # unknown id); a change by someone who negotiates for neither side is a 403.
+        negotiation = self.negotiation
+        if "pk" in self.kwargs:
+            self.get_object()
+        if request.method not in SAFE_METHODS:
+            require_negotiator(user=request.user, enterprise=negotiation.enterprise)
+
+    def get_object(self):
+        if not hasattr(self, "_object"):
+            self._object = super().get_object()  # type: ignore[misc]
+        return self._object
 
 
 class RepresentativeInput(serializers.Serializer):
@@ -327,6 +361,7 @@ class ProposalViewSet(NegotiationChildMixin, mixins.ListModelMixin, mixins.Retri
     @action(detail=False, methods=["get"])
     def costing(self, request, negotiation_pk=None):
         """What each side's latest positions would cost, priced on a payroll import's latest month."""
+        costing_reader_required(user=request.user, negotiation=self.negotiation)  # 404 for a delegate
         payroll_id = limits.query_int(
             request.query_params,
             "payroll_import",
@@ -335,7 +370,7 @@ class ProposalViewSet(NegotiationChildMixin, mixins.ListModelMixin, mixins.Retri
             message=_("Give the id of a payroll import."),
         )
         payroll = get_object_or_404(payroll_import_list(user=request.user), pk=payroll_id)
-        return Response(negotiation_costing(negotiation=self.negotiation, payroll_import=payroll))
+        return Response(negotiation_costing(user=request.user, negotiation=self.negotiation, payroll_import=payroll))
 
     @extend_schema(responses=GapSerializer(many=True))
     @action(detail=False, methods=["get"])

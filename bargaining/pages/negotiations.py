@@ -37,7 +37,7 @@ from bargaining.pages.negotiation_forms import (
 )
 from bargaining.services import negotiations as negotiation_services
 from bargaining.services import representatives as representative_services
-from bargaining.services.permissions import NEGOTIATION_WRITE_ROLES, SIDE_ROLES
+from bargaining.services.permissions import NEGOTIATION_WRITE_ROLES, SIDE_ROLES, require_negotiator
 from config.errors import DomainError
 from config.pages import domain_error
 from contracts import selectors as contract_selectors
@@ -92,7 +92,7 @@ def _next_deadline(negotiation: Negotiation) -> dict[str, Any] | None:
         due.append({"what": _("Answer due"), "on": negotiation.reply_due, "overdue": overdue, "rule": "R1"})
     if negotiation.status not in representative_services.CLOSED:
         for representative in negotiation.vacated:
-            vacancy = representative_services.vacancy_fill_deadline(representative=representative)
+            vacancy = representative_services.vacancy_fill_deadline_shown(representative=representative)
             if vacancy and not vacancy["filled"]:
                 fill = {"what": _("Vacancy to fill by"), "on": vacancy["fill_due"], "overdue": vacancy["overdue"]}
                 due.append(fill | {"rule": "R2"})
@@ -133,7 +133,11 @@ def negotiation_index(request):
 @login_required
 @require_POST
 def negotiation_create(request):
-    form = NegotiationCreateForm(request.POST, enterprises=_creatable_enterprises(request.user))
+    enterprises = _creatable_enterprises(request.user)
+    form = NegotiationCreateForm(request.POST, enterprises=enterprises)
+    if not enterprises.exists():  # negotiates nowhere (a delegate, an officer): refused whatever was sent
+        refusal = {"message": gettext("Only the negotiators of an enterprise open its negotiations."), "rule": None}
+        return _index(request, form=form, error=refusal, status=403)
     if not form.is_valid():
         return _index(request, form=form, status=400)
     try:
@@ -178,7 +182,7 @@ def _workspace(request, negotiation: Negotiation, **state: Any) -> dict[str, Any
         rows.append(
             {
                 "representative": representative,
-                "vacancy": representative_services.vacancy_fill_deadline(representative=representative),
+                "vacancy": representative_services.vacancy_fill_deadline_shown(representative=representative),
                 "editable": editable,
                 "vacate_form": vacate_form,
                 "vacate_key": prefix,
@@ -282,6 +286,12 @@ def _action(name: str, *, card: str, form_class, call, message, form_kwargs=None
         key = name.format(**ids)
         form = form_class(request.POST, **(form_kwargs(negotiation, key) if form_kwargs else {}))
         if not form.is_valid():
+            try:
+                # Someone who negotiates for neither side is refused (403), not told how to fill the form.
+                require_negotiator(user=request.user, enterprise=negotiation.enterprise)
+            except DomainError as error:
+                state = {"forms": {key: form}, "error": domain_error(error), "error_form": key}
+                return _refused(request, negotiation, card=card, status=error.status_code, **state)
             return _refused(request, negotiation, card=card, status=400, forms={key: form}, error_form=key)
         try:
             done = call(request.user, negotiation, form.cleaned_data, **ids)
@@ -301,7 +311,7 @@ def _vacate(user, negotiation, data, representative_id):
     representative = representative_services.representative_vacate(
         user=user, representative=_representative(negotiation, representative_id), on=data["on"]
     )
-    return representative, representative_services.vacancy_fill_deadline(representative=representative)
+    return representative, representative_services.vacancy_fill_deadline_shown(representative=representative)
 
 
 class _NoInput(forms.Form):

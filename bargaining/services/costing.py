@@ -10,6 +10,7 @@ a wage increase its percentage of the month's base wages. Terms without a price
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 from bargaining.models import Negotiation
@@ -18,6 +19,7 @@ from contracts.compliance import columns as C
 from contracts.compliance.checks import CheckContext
 from contracts.compliance.models import ImportStatus, PayrollImport
 from contracts.compliance.storage import payroll_frame_read
+from contracts.enterprises.access import may_read_confidential
 from contracts.errors import ForeignPayroll, PayrollNotAccepted
 from contracts.rules.terms import TERM_KINDS
 
@@ -37,8 +39,16 @@ def _monthly_cost(payroll, kind: str, params: dict[str, Any], context: CheckCont
     return None
 
 
-def negotiation_costing(*, negotiation: Negotiation, payroll_import: PayrollImport) -> dict[str, Any]:
+def costing_reader_required(*, user, negotiation: Negotiation) -> None:
+    """Costing prices the payroll: read by ``CONFIDENTIAL_READERS`` only. Anyone else (a workers'
+    congress delegate) gets the 404 of a negotiation that does not exist."""
+    if not may_read_confidential(user=user, enterprise=negotiation.enterprise):
+        raise Http404(_("No such negotiation."))
+
+
+def negotiation_costing(*, user, negotiation: Negotiation, payroll_import: PayrollImport) -> dict[str, Any]:
     """Each side's latest typed positions priced on the import's latest month (fen a month and a year)."""
+    costing_reader_required(user=user, negotiation=negotiation)
     if payroll_import.enterprise_id != negotiation.enterprise_id:
         raise ForeignPayroll(_("The payroll import belongs to another enterprise."))
     if payroll_import.status != ImportStatus.ACCEPTED:

@@ -206,7 +206,9 @@ def representative_vacate(*, user, representative: Representative, on: dt.date) 
 
 
 def vacancy_fill_deadline(*, representative: Representative) -> dict[str, Any] | None:
-    """The fill-by date of the vacancy a representative left, with the rule applied."""
+    """The fill-by date of the vacancy a representative left, with the rule applied (None if they
+    have not left). A leaving date no fill-by date can be counted from (9999-12-31, stored before
+    dates were range-checked) raises OverflowError: the hourly task logs and skips it."""
     if representative.vacated_on is None:
         return None
     pack = representative.negotiation.enterprise.pack
@@ -224,3 +226,12 @@ def vacancy_fill_deadline(*, representative: Representative) -> dict[str, Any] |
             provisional_year=deadline_provisional_year(representative.vacated_on, deadline),
         ).as_dict(),
     }
+
+
+def vacancy_fill_deadline_shown(*, representative: Representative) -> dict[str, Any] | None:
+    """``vacancy_fill_deadline`` for pages and the API: a leaving date no fill-by date can be
+    counted from shows as stored, with no fill-by date, instead of breaking the page."""
+    try:
+        return vacancy_fill_deadline(representative=representative)
+    except OverflowError:
+        return None

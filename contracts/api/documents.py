@@ -17,7 +17,13 @@ from rest_framework.views import APIView
 from config import limits
 from contracts.enterprises.access import enterprise_list
 from contracts.models import Contract, Document, DocumentKind, DocumentStatus
-from contracts.services.documents import DOCX_CONTENT_TYPE, PDF_CONTENT_TYPE, document_file, document_request
+from contracts.services.documents import (
+    DOCX_CONTENT_TYPE,
+    PDF_CONTENT_TYPE,
+    document_file,
+    document_list,
+    document_request,
+)
 
 FORMATS = ["docx", "pdf"]
 
@@ -126,7 +132,8 @@ class ContractDocumentsMixin:
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation has no URL kwargs
             return Document.objects.none()
-        return Document.objects.filter(contract=self.get_contract())
+        # A kind the user may not read (a rectification notice, for a delegate) is a 404 like any unknown id.
+        return document_list(user=self.request.user).filter(contract=self.get_contract())
 
 
 class DocumentListView(ContractDocumentsMixin, generics.ListAPIView):

@@ -7,6 +7,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
@@ -17,13 +18,12 @@ from contracts.api.documents import DocumentSerializer
 from contracts.compliance.models import Breach, ComplianceRun, Finding, PayrollImport
 from contracts.compliance.parsing.problems import problem_reason
 from contracts.compliance.selectors import breach_list, compliance_run_list, payroll_import_list
-from contracts.compliance.services.breaches import breach_transition
+from contracts.compliance.services.breaches import breach_notice_request, breach_transition
 from contracts.compliance.services.imports import payroll_import_upload
 from contracts.compliance.services.runs import compliance_run_start, run_breaches
-from contracts.enterprises.access import enterprise_list
+from contracts.enterprises.access import enterprise_list, require_contract_writer
 from contracts.enterprises.models import Enterprise
-from contracts.models import Contract, DocumentKind, DocumentStatus
-from contracts.services.documents import document_request
+from contracts.models import Contract, DocumentStatus
 
 
 class PayrollProblemSerializer(serializers.Serializer):
@@ -262,6 +262,20 @@ class BreachViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def get_queryset(self):
         return breach_list(user=self.request.user)
 
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if self.detail:
+            # The breach first, before any input is read (the same 404 as an unknown id); a change
+            # by a role that changes nothing here (a federation officer) is a 403 whatever was sent.
+            breach = self.get_object()
+            if request.method not in SAFE_METHODS:
+                require_contract_writer(user=request.user, enterprise=breach.enterprise)
+
+    def get_object(self):
+        if not hasattr(self, "_object"):
+            self._object = super().get_object()
+        return self._object
+
     def _move(self, request, action_name: str, reason: str = ""):
         breach = breach_transition(user=request.user, breach=self.get_object(), action=action_name, reason=reason)
         return Response(BreachSerializer(breach).data)
@@ -295,13 +309,8 @@ class BreachViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         breach = self.get_object()
         data = NoticeInput(data=request.data)
         data.is_valid(raise_exception=True)
-        document = document_request(
-            user=request.user,
-            contract=breach.contract,
-            kind=DocumentKind.RECTIFICATION_NOTICE,
-            subject_id=breach.pk,
-            **data.validated_data,
-        )
+        # The service says who may (the union side) and while when, as on the breach's page.
+        document = breach_notice_request(user=request.user, breach=breach, **data.validated_data)
         code = status.HTTP_200_OK if document.status == DocumentStatus.READY else status.HTTP_202_ACCEPTED
         return Response(DocumentSerializer(document, context={"request": request}).data, status=code)
 

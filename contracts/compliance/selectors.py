@@ -23,22 +23,17 @@ from contracts.compliance.models import (
     PayrollImport,
     RunStatus,
 )
-from contracts.enterprises.access import User, enterprise_list
-from contracts.enterprises.models import Enterprise, Role
+from contracts.enterprises.access import CONFIDENTIAL_READERS, User, confidential_enterprise_list
+from contracts.enterprises.models import Enterprise
 from contracts.models import Clause, Document, DocumentKind
 
-COMPLIANCE_READERS = {
-    Role.UNION_NEGOTIATOR,
-    Role.EMPLOYER_NEGOTIATOR,
-    Role.UNION_LEADER,
-    Role.ADMIN,
-    Role.FEDERATION_OFFICER,
-}
+# The readers of everything confidential (contracts.enterprises.access), the one place it is said.
+COMPLIANCE_READERS = CONFIDENTIAL_READERS
 
 
 def compliance_enterprise_list(*, user: User) -> QuerySet[Enterprise]:
     """The enterprises whose payroll compliance the user may read."""
-    return enterprise_list(user=user, roles=COMPLIANCE_READERS)
+    return confidential_enterprise_list(user=user)
 
 
 def payroll_import_list(*, user: User) -> QuerySet[PayrollImport]:

@@ -4,6 +4,7 @@ from collections.abc import Iterable
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from config.errors import NotAllowed
 from contracts.enterprises.models import Enterprise, Membership, Role
@@ -50,3 +51,32 @@ def require_role(*, user: User, enterprise: Enterprise, roles: Iterable[str], me
 
 # Who drafts and moves contracts: the negotiators of both sides, the union leader, the administrator.
 CONTRACT_WRITE_ROLES = {Role.UNION_NEGOTIATOR, Role.EMPLOYER_NEGOTIATOR, Role.UNION_LEADER, Role.ADMIN}
+
+
+def require_contract_writer(*, user: User, enterprise: Enterprise) -> None:
+    """Refuse (403) a change to the enterprise's contracts, or to what was found in their payroll,
+    by a role that changes none (the finer rule of each change is its service's)."""
+    require_role(
+        user=user,
+        enterprise=enterprise,
+        roles=CONTRACT_WRITE_ROLES,
+        message=_("Only the negotiators, union leaders and administrators of this enterprise change its contracts."),
+    )
+
+
+# Who reads what names colleagues or prices the payroll: payroll files and their findings
+# (breaches), the costing of positions, the filing pack and rectification notices. A workers'
+# congress delegate reads the contract, its documents and the congress, not these, for being one.
+# Whoever may not read them gets the same 404 as for an id that does not exist.
+CONFIDENTIAL_READERS = frozenset(
+    {Role.UNION_NEGOTIATOR, Role.EMPLOYER_NEGOTIATOR, Role.UNION_LEADER, Role.ADMIN, Role.FEDERATION_OFFICER}
+)
+
+
+def confidential_enterprise_list(*, user: User) -> QuerySet[Enterprise]:
+    """The enterprises whose confidential records (``CONFIDENTIAL_READERS``) the user may read."""
+    return enterprise_list(user=user, roles=CONFIDENTIAL_READERS)
+
+
+def may_read_confidential(*, user: User, enterprise: Enterprise) -> bool:
+    return has_any_role(user=user, enterprise=enterprise, roles=CONFIDENTIAL_READERS)

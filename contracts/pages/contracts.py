@@ -15,9 +15,10 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from config.errors import DomainError
+from config.errors import DomainError, NotAllowed
 from config.pages import domain_error
 from contracts import selectors
+from contracts.enterprises.access import require_contract_writer
 from contracts.errors import TermsBelowFloor
 from contracts.models import Contract
 from contracts.pages import contract_clauses
@@ -60,6 +61,12 @@ def _move(
         form = form_class(request.POST, prefix=form_name)
         extra[f"{form_name}_form"] = form
         if not form.is_valid():
+            try:
+                # A role that changes no contract (a delegate, an officer) is refused (403), not corrected.
+                require_contract_writer(user=request.user, enterprise=contract.enterprise)
+            except NotAllowed as refusal:
+                refused = {"message": str(refusal.message)}
+                return _page(request, contract, status=refusal.status_code, move_error=refused, **extra)
             error = {"message": _("Nothing was recorded: see the fields marked below.")}
             return _page(request, contract, status=400, move_error=error, **extra)
         values = {key: value for key, value in form.cleaned_data.items() if value not in (None, "")}

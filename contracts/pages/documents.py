@@ -150,8 +150,8 @@ def _row(document: Document, subject: str | None, contract_version: int) -> dict
     }
 
 
-def _rows(contract: Contract, subjects: DocumentSubjects) -> list[dict[str, Any]]:
-    documents = list(Document.objects.filter(contract=contract).select_related("requested_by"))
+def _rows(request: HttpRequest, contract: Contract, subjects: DocumentSubjects) -> list[dict[str, Any]]:
+    documents = list(document_list(user=request.user).filter(contract=contract))
     texts = _subject_texts(contract, documents, subjects)
     return [_row(document, texts.get(document.pk), contract.version) for document in documents]
 
@@ -204,7 +204,7 @@ def _documents_page(
         language = request.LANGUAGE_CODE if request.LANGUAGE_CODE in LANGUAGE_NAMES else settings.LANGUAGE_CODE
     context = {
         "contract": contract,
-        "rows": _rows(contract, subjects),
+        "rows": _rows(request, contract, subjects),
         "offers": _offers(contract, subjects),
         "languages": settings.LANGUAGES,
         "language": language,

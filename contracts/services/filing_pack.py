@@ -8,6 +8,8 @@ votes, the list of representatives and the signed minutes of every round
 import io
 import zipfile
 
+from django.conf import settings
+from django.http import Http404
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -16,7 +18,8 @@ from contracts.documents.context import contract_context, minutes_context, resol
 from contracts.documents.negotiation_records import negotiation_records
 from contracts.documents.render import render_docx
 from contracts.documents.templates import template_path
-from contracts.errors import ContractNotSigned
+from contracts.enterprises.access import may_read_confidential
+from contracts.errors import ContractNotSigned, UnknownLanguage
 from contracts.models import Contract, ContractStatus
 
 FILEABLE = {ContractStatus.SIGNED, ContractStatus.FILED, ContractStatus.EFFECTIVE, ContractStatus.EXPIRED}
@@ -39,8 +42,18 @@ def _signed_rounds(negotiation_id: int | None) -> list[tuple[int, int]]:
     return negotiation_records().signed_round_ids(negotiation_id=negotiation_id)
 
 
-def contract_filing_pack(*, contract: Contract, language: str = "zh-hans") -> tuple[str, bytes]:
-    """The filing archive's file name and bytes; only a signed (or later) contract has one."""
+def contract_filing_pack(*, user, contract: Contract, language: str = "zh-hans") -> tuple[str, bytes]:
+    """The filing archive's file name and bytes; only a signed (or later) contract has one.
+
+    The pack names the representatives and holds the signed minutes: it is read by
+    ``CONFIDENTIAL_READERS``; anyone else gets the 404 of a contract that does not exist."""
+    if not may_read_confidential(user=user, enterprise=contract.enterprise):
+        raise Http404(_("No such contract."))
+    if language not in dict(settings.LANGUAGES):
+        languages = [code for code, _name in settings.LANGUAGES]
+        raise UnknownLanguage(
+            _("Documents are written in %(list)s.") % {"list": ", ".join(languages)}, extra={"languages": languages}
+        )
     if contract.status not in FILEABLE:
         raise ContractNotSigned(_("Only a contract signed by both chief representatives can be filed."))
     buffer = io.BytesIO()

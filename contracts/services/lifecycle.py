@@ -103,9 +103,13 @@ def contract_term_check(*, enterprise: Enterprise, term_start: dt.date, term_end
 
 def clause_terms_validate(terms: Sequence[object] | None) -> list[dict[str, Any]]:
     """Each term's params checked against its kind's schema; one term per kind in a clause."""
+    if terms is None:
+        return []
+    if not isinstance(terms, list | tuple):
+        raise InvalidTerm(_("A clause's terms are a list, each with a kind and params."))
     clean, seen = [], set()
-    for index, term in enumerate(terms or []):
-        if not isinstance(term, dict) or "kind" not in term:
+    for index, term in enumerate(terms):
+        if not isinstance(term, dict) or not isinstance(term.get("kind"), str):
             raise InvalidTerm(_("Each term needs a kind and params."), extra={"index": index})
         if term["kind"] in seen:
             raise DuplicateTerm(_("A clause holds one term of each kind."), extra={"index": index})

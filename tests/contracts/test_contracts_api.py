@@ -272,6 +272,13 @@ def test_clause_is_added_at_the_end_with_normalised_terms_and_defaults(contract,
         ([{"kind": "min_monthly_wage", "params": "3000"}], "invalid_term_params"),
         ([{"kind": "bonus_pool", "params": {}}], "unknown_term_kind"),
         ([{"params": {"amount": "3000"}}], "invalid_term"),
+        # shapes the fuzzer found giving 500s: terms that are not a list, kinds that are not text
+        (True, "invalid_term"),
+        (1.5, "invalid_term"),
+        ("min_monthly_wage", "invalid_term"),
+        ({"kind": "min_monthly_wage"}, "invalid_term"),
+        ([{"kind": []}], "invalid_term"),
+        ([{"kind": {}}], "invalid_term"),
         (
             [
                 {"kind": "min_monthly_wage", "params": {"amount": "3000"}},

@@ -9,7 +9,9 @@ from django.utils.translation import gettext as _
 
 from bargaining import selectors
 from bargaining.models import ConsultationSession, Negotiation, Representative, Side
-from bargaining.services.permissions import SIDE_ROLES
+from bargaining.services.permissions import SIDE_ROLES, require_negotiator
+from config.errors import DomainError
+from config.pages import domain_error
 from contracts.enterprises.access import enterprise_roles
 from contracts.rules.decisions import RuleRef
 from contracts.rules.terms import TERM_KINDS, ClauseCategory
@@ -24,6 +26,16 @@ def negotiation_or_404(request, pk: int) -> Negotiation:
 
 def session_or_404(negotiation: Negotiation, round_id: int) -> ConsultationSession:
     return get_object_or_404(selectors.session_list(negotiation=negotiation), pk=round_id)
+
+
+def negotiator_refusal(request, negotiation: Negotiation) -> tuple[dict[str, Any], int] | None:
+    """The refusal (as a page shows it, and its status: 403) of a change by someone who negotiates
+    for neither side, whatever the form holds; None for a negotiator."""
+    try:
+        require_negotiator(user=request.user, enterprise=negotiation.enterprise)
+    except DomainError as refusal:
+        return domain_error(refusal), refusal.status_code
+    return None
 
 
 def r4_rule(negotiation: Negotiation) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from bargaining.models import ConsultationSession, Negotiation, Representative, 
 from bargaining.pages.rounds.forms import RoundOpenForm, params_layout, proposal_forms
 from bargaining.pages.rounds.shared import (
     negotiation_or_404,
+    negotiator_refusal,
     position_wording,
     r4_rule,
     representative_label,
@@ -58,7 +59,12 @@ def round_open(request, pk: int):
         },
     )
     error, status = None, 200
-    if request.method == "POST" and form.is_valid():
+    valid = request.method == "POST" and form.is_valid()
+    # An invalid form from someone who negotiates for neither side: refused (403), not corrected.
+    refused = negotiator_refusal(request, negotiation) if request.method == "POST" and not valid else None
+    if refused is not None:
+        error, status = refused
+    elif valid:
         data = form.cleaned_data
         try:
             session = session_create(
@@ -164,7 +170,12 @@ def round_proposal(request, pk: int, round_id: int):
         )
     form, params_form = proposal_forms(negotiation, session, sides, values=request.POST, data=request.POST)
     error, status, notice = None, 200, None
-    if form.is_valid() and (params_form is None or params_form.is_valid()):
+    valid = form.is_valid() and (params_form is None or params_form.is_valid())
+    # An invalid form from someone who negotiates for neither side: refused (403), not corrected.
+    refused = None if valid else negotiator_refusal(request, negotiation)
+    if refused is not None:
+        error, status = refused
+    elif valid:
         data = form.cleaned_data
         try:
             proposal_create(

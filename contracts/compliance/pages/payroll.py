@@ -55,6 +55,9 @@ class PayrollUploadForm(forms.Form):
         return upload
 
 
+UPLOAD_REFUSED = _("Payroll files are uploaded by the negotiators, union leaders and administrators of an enterprise.")
+
+
 @login_required
 @never_cache
 def payroll_index(request):
@@ -73,7 +76,13 @@ def payroll_index(request):
         form.add_error(None, str(refused.message))
         status = refused.status_code
     elif request.method == "POST":
-        if form.is_valid():
+        if not form.fields["enterprise"].queryset.exists():  # type: ignore[attr-defined]
+            # Reads payroll but uploads none (a federation officer): refused whatever was sent.
+            form = PayrollUploadForm(request.POST, request.FILES, user=request.user)  # bound, even when empty
+            form.is_valid()
+            form.add_error(None, str(UPLOAD_REFUSED))
+            status = 403
+        elif form.is_valid():
             try:
                 payroll = payroll_import_upload(
                     user=request.user, enterprise=form.cleaned_data["enterprise"], upload=form.cleaned_data["file"]
@@ -98,7 +107,7 @@ def payroll_index(request):
 @never_cache
 def payroll_import_page(request, pk: int):
     """One import: its facts; a rejected file's problems; an accepted one's runs and breaches."""
-    require_reader(request)
+    # No require_reader: the selector hides what the user may not read, so its id is a 404.
     payroll = get_object_or_404(payroll_import_rows(user=request.user), pk=pk)
     busy = payroll_import_busy(payroll)
     if request.htmx and request.htmx.target == "import-facts":

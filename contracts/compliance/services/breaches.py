@@ -12,7 +12,7 @@ from contracts.enterprises.models import Role
 from contracts.errors import BreachStateConflict, DisputeReasonRequired
 from contracts.models import Document, DocumentKind
 from contracts.rules.units import quantity_text
-from contracts.services.documents import document_request
+from contracts.services.documents import NOTICE_REQUESTERS, document_request
 
 EMPLOYER_ROLES = {Role.EMPLOYER_NEGOTIATOR, Role.ADMIN}
 UNION_ROLES = {Role.UNION_LEADER, Role.UNION_NEGOTIATOR, Role.ADMIN}
@@ -31,7 +31,7 @@ TRANSITIONS = {
 }
 # Who a page offers the rectification notice to, and while when: the union side writes it to the
 # employer about a breach not yet put right.
-NOTICE_ROLES = UNION_ROLES
+NOTICE_ROLES = set(NOTICE_REQUESTERS)  # the same roles as UNION_ROLES, said once by the documents service
 NOTICE_STATUSES = {B.OPEN, B.NOTIFIED, B.ACKNOWLEDGED, B.DISPUTED}
 NOTICE_LABEL = gettext_lazy("issue a rectification notice")
 
@@ -95,7 +95,7 @@ def breach_refusals(*, user, breach: Breach) -> dict[str, str]:
     return refusals
 
 
-def breach_notice_request(*, user, breach: Breach) -> Document:
+def breach_notice_request(*, user, breach: Breach, language: str | None = None) -> Document:
     """Ask for a rectification notice to the employer about ``breach``: the union side's, while
     the breach is not yet put right. Asking again returns the same notice (``document_request``)."""
     breach = Breach.objects.select_related("enterprise", "contract").get(pk=breach.pk)
@@ -112,7 +112,11 @@ def breach_notice_request(*, user, breach: Breach) -> Document:
             extra={"action": "notice", "status": breach.status, "allowed_from": sorted(NOTICE_STATUSES)},
         )
     return document_request(
-        user=user, contract=breach.contract, kind=DocumentKind.RECTIFICATION_NOTICE, subject_id=breach.pk
+        user=user,
+        contract=breach.contract,
+        kind=DocumentKind.RECTIFICATION_NOTICE,
+        subject_id=breach.pk,
+        **({"language": language} if language else {}),
     )
 
 

@@ -161,8 +161,9 @@ def test_another_enterprise_s_breach_is_a_404_like_one_that_does_not_exist(breac
 def test_a_congress_delegate_is_refused_the_page_and_cannot_move_the_breach(breach, enterprise, make_member):
     delegate = page_client(make_member(enterprise, Role.CONGRESS_DELEGATE))
 
-    assert delegate.get(url("breach", breach.pk)).status_code == 403
-    assert delegate.get(url("breach_findings_export", breach.pk)).status_code == 403
+    # The same 404 as for a breach that does not exist (issue 12: never a hint that it does).
+    assert delegate.get(url("breach", breach.pk)).status_code == 404
+    assert delegate.get(url("breach_findings_export", breach.pk)).status_code == 404
     assert delegate.post(url("breach_close", breach.pk)).status_code == 404
     assert delegate.post(url("breach_notice", breach.pk)).status_code == 404
 

@@ -136,4 +136,5 @@ def test_a_congress_delegate_is_refused_both_files(breach, enterprise, make_memb
     delegate.force_login(make_member(enterprise, Role.CONGRESS_DELEGATE))
 
     assert delegate.get(reverse("contracts:breaches_export")).status_code == 403
-    assert delegate.get(reverse("contracts:breach_findings_export", args=[breach.pk])).status_code == 403
+    # The same 404 as for a breach that does not exist (issue 12).
+    assert delegate.get(reverse("contracts:breach_findings_export", args=[breach.pk])).status_code == 404
