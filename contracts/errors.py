@@ -149,6 +149,12 @@ class SessionAlreadyOpen(CongressStateConflict):
     code = "session_already_open"
 
 
+class SessionCancelled(CongressStateConflict):
+    """The session was cancelled (deleted) while a request about it was on its way."""
+
+    code = "session_cancelled"
+
+
 class SessionClosed(CongressStateConflict):
     """The congress session is closed: its result is final."""
 
@@ -207,6 +213,39 @@ class TallyMissing(CongressStateConflict):
     """A paper-ballot session cannot close before its count is recorded."""
 
     code = "tally_missing"
+
+
+# --- the sealed ballot box of an electronic vote (contracts.services.ballot_box) ----------
+
+
+class ClosingCodeMissing(InvalidInput):
+    """An electronic ballot closes only with the closing code shown when it opened."""
+
+    code = "closing_code_missing"
+
+
+class ClosingCodeMalformed(InvalidInput):
+    """The closing code is not 32 signs of the code's alphabet."""
+
+    code = "closing_code_malformed"
+
+
+class ClosingCodeWrong(InvalidInput):
+    """The closing code is well formed but does not open this session's ballot box."""
+
+    code = "closing_code_wrong"
+
+
+class TooManyDelegates(InvalidInput):
+    """More delegates than a count of 20 bits holds: the packed counts would overflow."""
+
+    code = "too_many_delegates"
+
+
+class BallotBoxTampered(StateConflict):
+    """The decrypted tally does not fit the receipts: the stored box was altered."""
+
+    code = "ballot_box_tampered"
 
 
 # --- generated documents ------------------------------------------------------------------

@@ -55,7 +55,7 @@ PAGES = {
 ACTIONS = re.compile(
     r"_(create|request|respond|representative_add|representative_update|representative_vacate|suspend|resume|"
     r"conclude|minutes|agenda|attendees|proposal|sign|vote|tally|close|add|update|delete|submit|file|receipt|"
-    r"objection|acknowledge|dispute|remedy|notice|read|read_all|export|download)$|^alert_open$"
+    r"objection|acknowledge|dispute|remedy|notice|read|read_all|export|download|cancel)$|^alert_open$"
 )
 
 # Latin words a Chinese page may hold: names of things that have none in Chinese, and the demo's data.

@@ -1,7 +1,9 @@
 """API for the workers' congress sessions (R6): open, vote in secret or record a paper count, close.
 
 No response carries a delegate's choice. While a session is open not even the
-counts of yes, no and abstain are shown, only how many delegates have voted.
+counts of yes, no and abstain are shown, only how many delegates have voted. Opening
+an electronic ballot answers, once, with the closing code that alone opens its
+ballot box at close; nothing else ever shows it again.
 """
 
 from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
@@ -11,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
 from config import limits
+from contracts import selectors
 from contracts.enterprises.access import enterprise_list
 from contracts.models import BallotChoice, CongressMode, CongressSession, Contract
 from contracts.rules.api import RuleSerializer
@@ -81,6 +84,24 @@ class CongressSessionSerializer(serializers.ModelSerializer):
         return data
 
 
+class CongressSessionOpenedSerializer(CongressSessionSerializer):
+    closing_code = serializers.SerializerMethodField(
+        help_text=(
+            "Electronic ballot only (null for a paper tally): the code that alone opens the ballot box at close, "
+            "32 letters and digits in groups of four. Shown in this answer only and stored nowhere: write it down "
+            "or print it. Without it the session can only be cancelled."
+        )
+    )
+
+    class Meta(CongressSessionSerializer.Meta):
+        fields = [*CongressSessionSerializer.Meta.fields, "closing_code"]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_closing_code(self, session: CongressSession) -> str | None:
+        return session.closing_code
+
+
 class BallotCountSerializer(serializers.Serializer):
     ballots_cast = serializers.IntegerField()
     delegates_total = serializers.IntegerField()
@@ -106,6 +127,16 @@ class BallotInput(serializers.Serializer):
     choice = serializers.ChoiceField(choices=BallotChoice.choices)
 
 
+class CloseInput(serializers.Serializer):
+    closing_code = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=64,
+        trim_whitespace=True,
+        help_text="Electronic ballot: the closing code shown when the session was opened. Not used for a paper tally.",
+    )
+
+
 class TallyInput(serializers.Serializer):
     present = limits.count_field()
     yes = limits.count_field()
@@ -114,6 +145,10 @@ class TallyInput(serializers.Serializer):
 
 
 # --- views ------------------------------------------------------------------------------
+
+
+# What only the organisers of the enterprise do to a session (the delegates vote: ``ballot_cast``).
+ORGANISERS_ACTIONS = frozenset({"tally", "close", "cancel"})
 
 
 class CongressSessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -125,12 +160,42 @@ class CongressSessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, v
     def get_queryset(self):
         return congress_services.congress_session_list(user=self.request.user)
 
-    @extend_schema(request=CongressSessionInput, responses={201: CongressSessionSerializer})
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if self.detail and not getattr(self, "swagger_fake_view", False):
+            # The session first, before any input is read: another enterprise's id is the same 404
+            # as one that does not exist; then who may: a ballot from anyone but a delegate, or a
+            # count, close or cancel from anyone but an organiser, is a 403 whatever was sent.
+            enterprise = self.get_object().contract.enterprise
+            if self.action == "ballot_cast":
+                congress_services.require_congress_delegate(user=request.user, enterprise=enterprise)
+            elif self.action in ORGANISERS_ACTIONS:
+                congress_services.require_congress_organiser(user=request.user, enterprise=enterprise)
+
+    def get_object(self):
+        if not hasattr(self, "_object"):
+            self._object = super().get_object()
+        return self._object
+
+    def _contract_named(self, request) -> Contract | None:
+        """The contract the body names, if the user can see it (else None, for the input's check)."""
+        contract_id = request.data.get("contract") if hasattr(request.data, "get") else None
+        if isinstance(contract_id, bool) or not isinstance(contract_id, int | str):
+            return None
+        contract_id = str(contract_id).strip()
+        if not contract_id.isdigit() or len(contract_id) > 18:
+            return None
+        return selectors.contract_list(user=request.user).filter(pk=int(contract_id)).first()
+
+    @extend_schema(request=CongressSessionInput, responses={201: CongressSessionOpenedSerializer})
     def create(self, request):
+        """Open a session; for an electronic ballot the answer carries the closing code, this once."""
+        # Who may, before the body is checked: a delegate or an officer gets a 403 whatever they sent.
+        congress_services.require_congress_opener(user=request.user, contract=self._contract_named(request))
         data = CongressSessionInput(data=request.data, user=request.user)
         data.is_valid(raise_exception=True)
         session = congress_services.congress_session_open(user=request.user, **data.validated_data)
-        return Response(CongressSessionSerializer(session).data, status=status.HTTP_201_CREATED)
+        return Response(CongressSessionOpenedSerializer(session).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses=BallotCountSerializer)
     @action(detail=True, methods=["get"])
@@ -162,12 +227,25 @@ class CongressSessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, v
         )
         return Response(CongressSessionSerializer(session).data)
 
-    @extend_schema(request=None, responses=CongressDecisionSerializer)
+    @extend_schema(request=CloseInput, responses=CongressDecisionSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
-        """Close the vote and decide under R6: passed, why, and the rule applied."""
-        session = congress_services.congress_session_close(user=request.user, session=self.get_object())
+        """Close the vote and decide under R6: passed, why, and the rule applied. An electronic ballot
+        needs its closing code; a wrong one is refused and changes nothing."""
+        data = CloseInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        session = congress_services.congress_session_close(
+            user=request.user, session=self.get_object(), closing_code=data.validated_data.get("closing_code")
+        )
         return Response(CongressDecisionSerializer(congress_services.congress_result_describe(session.result)).data)
+
+    @extend_schema(request=None, responses={204: None})
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        """Call off an open session with no result (e.g. its closing code is lost): it is deleted with its
+        receipts and ballot box, and the contract can be put to a new session."""
+        congress_services.congress_session_cancel(user=request.user, session=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 router = SimpleRouter()

@@ -1,12 +1,15 @@
 """The workers' congress vote on a draft contract (R6).
 
-Ballot secrecy: a delegate's receipt (that they voted) and the count of choices
-are stored apart. There is no per-ballot choice row at all: a row per choice,
-however random its id, is written in the same transaction as its receipt and
-can be joined to it by insertion order (SQLite's rowid, PostgreSQL's ctid) or
-by transaction id (xmin). The choices live only as three counters on one row,
-so no reader of the database can tell who voted what. Neither model keeps a
-history or a timestamp.
+Ballot secrecy: a delegate's receipt (that they voted) and the choices are stored
+apart, and the choices only encrypted. There is no per-ballot choice row at all: a
+row per choice, however random its id, is written in the same transaction as its
+receipt and can be joined to it by insertion order (SQLite's rowid, PostgreSQL's
+ctid) or by transaction id (xmin). Nor are there counters: two copies of the
+database, before and after a ballot, would show which one moved. The ballot box
+holds one Paillier ciphertext of the packed counts, replaced at every ballot by a
+fresh-looking one, and the session's private key sealed under a closing code that
+only the organiser holds (``contracts.services.ballot_box``). Neither model keeps a
+history or a timestamp, and casting a ballot never saves the session row.
 """
 
 import uuid
@@ -48,6 +51,9 @@ class CongressSession(models.Model):
     passed = models.BooleanField(_("passed"), null=True, blank=True)
     result = models.JSONField(_("result"), default=dict, blank=True)
     history = HistoricalRecords()
+    # Set, never stored, on the session congress_session_open returns for an electronic ballot:
+    # the code that alone opens its ballot box at close, to show the organiser once.
+    closing_code: str | None = None
 
     class Meta:
         verbose_name = _("workers' congress session")
@@ -87,12 +93,19 @@ class BallotReceipt(models.Model):
 
 
 class BallotBox(models.Model):
-    """The anonymous counts of a session's electronic ballots."""
+    """The encrypted tally of a session's electronic ballots, while the vote is open.
+
+    Every value has a fixed size whatever the ballots. The row is deleted when the session
+    closes (its counts are then on the session) or is cancelled.
+    """
 
     session = models.OneToOneField(CongressSession, on_delete=models.CASCADE, related_name="ballot_box")
-    yes = models.PositiveIntegerField(default=0)
-    no = models.PositiveIntegerField(default=0)
-    abstain = models.PositiveIntegerField(default=0)
+    # The Paillier public key n, 256 bytes big-endian.
+    public_key = models.BinaryField()
+    # The running tally: a ciphertext mod n^2 of yes + no * 2^20 + abstain * 2^40, 512 bytes.
+    tally = models.BinaryField()
+    # The private key's primes, AES-GCM sealed under a key derived from the closing code.
+    sealed_key = models.BinaryField()
 
     class Meta:
         verbose_name = _("ballot box")

@@ -8,8 +8,13 @@ casts it, under a field value of the same length whatever the choice. It is neve
 session, a message, a log line or any page shown after the vote: the receipt says the vote was
 counted, not what it was. While a session is open the pages show how many delegates have
 voted, never a count of yes, no or abstain (for a paper tally either, as the API does).
+
+Opening an electronic ballot answers with its closing code, once (the answer to the POST itself,
+not cached; the code is stored nowhere); closing asks for it, and a session whose code is lost
+can be cancelled.
 """
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -23,7 +28,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRefresh, trigger_client_event
 
 from config import limits
@@ -42,10 +48,14 @@ from contracts.services.congress import (
     ballot_count,
     congress_decide,
     congress_result_describe,
+    congress_session_cancel,
     congress_session_close,
     congress_session_list,
     congress_session_open,
     congress_tally_record,
+    may_run_congress,
+    require_congress_delegate,
+    require_congress_organiser,
 )
 from contracts.services.lifecycle import contract_check_transition
 
@@ -78,6 +88,9 @@ class SessionOpenForm(forms.Form):
         choices=CongressMode.choices,
         initial=CongressMode.BALLOT,
         widget=forms.RadioSelect,
+        help_text=_(
+            "An electronic ballot is sealed: opening it shows you, once, the closing code that alone counts its votes."
+        ),
     )
 
     def __init__(self, *args, **kwargs):
@@ -102,9 +115,41 @@ class BallotForm(forms.Form):
 
 
 class CloseForm(forms.Form):
+    closing_code = forms.CharField(
+        label=_("Closing code"),
+        max_length=64,
+        help_text=_(
+            "The 32 letters and digits shown when the session was opened; hyphens, spaces and case do not matter."
+        ),
+        error_messages={"required": _("Enter the closing code shown when the session was opened.")},
+        # Two lines, wrapping after a hyphen: the whole code stays in view at 390 px, to check it
+        # against the paper (a line break typed or pasted does not matter either).
+        widget=forms.Textarea(
+            attrs={
+                "rows": 2,
+                "autocomplete": "off",
+                "autocapitalize": "characters",
+                "spellcheck": "false",
+                "class": "closing-code-input",
+                "placeholder": "XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX",
+            }
+        ),
+    )
     confirm = forms.BooleanField(
         label=_("The vote is over: close it now. The result is final."),
         error_messages={"required": _("Tick the box to confirm that the vote is over.")},
+    )
+
+    def __init__(self, *args, session: CongressSession, **kwargs):
+        super().__init__(*args, **kwargs)
+        if session.mode != CongressMode.BALLOT:
+            del self.fields["closing_code"]  # a paper tally is closed by its count
+
+
+class CancelForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("Cancel this session: its ballots are discarded and no result is recorded."),
+        error_messages={"required": _("Tick the box to confirm that the session is to be cancelled.")},
     )
 
 
@@ -170,8 +215,23 @@ def _decision(session: CongressSession) -> dict[str, Any] | None:
 
 def _roles(request: HttpRequest, session: CongressSession) -> tuple[bool, bool]:
     """Whether the user may run this congress (the chair's controls) and whether they are its delegate."""
-    roles = enterprise_roles(user=request.user, enterprise=session.contract.enterprise)
-    return bool(roles & CONTRACT_WRITE_ROLES), Role.CONGRESS_DELEGATE in roles
+    enterprise = session.contract.enterprise
+    delegate = Role.CONGRESS_DELEGATE in enterprise_roles(user=request.user, enterprise=enterprise)
+    return may_run_congress(user=request.user, enterprise=enterprise), delegate
+
+
+def _refusal(
+    request: HttpRequest, session: CongressSession, require: Callable[..., None], *, ballot: bool = False
+) -> HttpResponse | None:
+    """The page's 403 if ``require`` (the service's rule of who may) refuses the user, asked before
+    any of the form is read: a role that may not gets the same answer whatever it sent."""
+    try:
+        require(user=request.user, enterprise=session.contract.enterprise)
+    except DomainError as refusal:
+        if ballot:
+            return _ballot_area(request, session, status=refusal.status_code, error=domain_error(refusal))
+        return _session_page(request, session, status=refusal.status_code, error=domain_error(refusal))
+    return None
 
 
 def _ballot_state(request: HttpRequest, session: CongressSession) -> dict[str, Any]:
@@ -216,7 +276,8 @@ def _session_page(
     if context["show_tally"]:
         context["tally_form"] = extra.pop("tally_form", None) or TallyForm()
     if context["show_close"]:
-        context["close_form"] = extra.pop("close_form", None) or CloseForm()
+        context["close_form"] = extra.pop("close_form", None) or CloseForm(session=session)
+        context["cancel_form"] = extra.pop("cancel_form", None) or CancelForm()
     if error_at != "page" and not context.get(f"show_{error_at}"):
         error_at = "page"
     context.update(extra, error=error, error_at=error_at)
@@ -284,25 +345,31 @@ def congress_index(request):
 
 
 @login_required
+@never_cache
 def congress_open(request, pk: int):
     contract: Contract = get_object_or_404(selectors.contract_list(user=request.user), pk=pk)
-    runs = bool(enterprise_roles(user=request.user, enterprise=contract.enterprise) & CONTRACT_WRITE_ROLES)
     form = SessionOpenForm(request.POST or None, initial={"held_on": timezone.localdate()})
-    error, status = None, 200
-    if request.method == "POST":
+    error, status, runs = None, 200, True
+    try:
+        require_congress_organiser(user=request.user, enterprise=contract.enterprise)
+    except DomainError as refusal:  # whatever was sent: the form is not read
+        runs, status = False, refusal.status_code
+        if request.method == "POST":
+            error = domain_error(refusal)
+    if runs and request.method == "POST":
         if form.is_valid():
             try:
                 session = congress_session_open(user=request.user, contract=contract, **form.cleaned_data)
             except DomainError as refusal:
                 error, status = domain_error(refusal), refusal.status_code
             else:
+                if session.closing_code:
+                    return _closing_code_page(request, session)
                 messages.success(request, _("The congress session is open."))
                 return redirect("contracts:congress_session", session_id=session.pk)
         else:
             status = 400
-    elif not runs:
-        status = 403
-    else:
+    elif runs:
         try:
             contract_check_transition(contract=contract, action="vote")
         except DomainError as refusal:
@@ -326,6 +393,18 @@ def congress_open(request, pk: int):
     )
 
 
+def _closing_code_page(request: HttpRequest, session: CongressSession) -> HttpResponse:
+    """The answer to the opening of an electronic ballot: its closing code, this once."""
+    code = session.closing_code or ""
+    response = render(
+        request,
+        "contracts/congress/closing_code.html",
+        {"session": session, "contract": session.contract, "code_groups": code.split("-")},
+    )
+    response["Cache-Control"] = "no-store, private"
+    return response
+
+
 @login_required
 @never_cache
 def congress_session(request, session_id: int):
@@ -334,8 +413,11 @@ def congress_session(request, session_id: int):
 
 @login_required
 @never_cache
+@require_GET
 def congress_count(request, session_id: int):
-    """The chair's live count (an htmx partial polled every 3 s): ballots cast, never a choice."""
+    """The live count of an electronic ballot (an htmx partial): polled every 3 s by the chair's
+    page, fetched once by a delegate's page after their ballot is cast. Whoever sees the session
+    sees how many have voted, never a choice; a paper tally has no live count (404)."""
     session = _session_for(request, session_id)
     if session.mode != CongressMode.BALLOT:
         return HttpResponse(status=404)
@@ -346,12 +428,15 @@ def congress_count(request, session_id: int):
     return render(request, "contracts/congress/_count.html", {"session": session, "live": live})
 
 
+@sensitive_post_parameters("choice")  # never in an error report or e-mail to the admins
 @login_required
 @never_cache
 @require_POST
 def congress_vote(request, session_id: int):
     """The confirmed choice (the page asked "you chose X, confirm?") is cast; the answer is a receipt."""
     session = _session_for(request, session_id)
+    if refused := _refusal(request, session, require_congress_delegate, ballot=True):
+        return refused
     form = BallotForm(request.POST)
     if not form.is_valid():
         message = _("Choose For, Against or Abstain, then confirm your vote.")
@@ -371,6 +456,8 @@ def congress_vote(request, session_id: int):
 def congress_tally(request, session_id: int):
     """The chair records the hand count of a paper vote; the service's checks refuse what cannot be."""
     session = _session_for(request, session_id)
+    if refused := _refusal(request, session, require_congress_organiser):
+        return refused
     form = TallyForm(request.POST)
     if not form.is_valid():
         return _session_page(request, session, status=400, tally_form=form)
@@ -384,21 +471,52 @@ def congress_tally(request, session_id: int):
     return redirect("contracts:congress_session", session_id=session.pk)
 
 
+@sensitive_post_parameters("closing_code")
 @login_required
 @require_POST
 def congress_close(request, session_id: int):
-    """The chair closes the vote: the service decides under R6 and the page shows why."""
+    """The chair closes the vote, with the closing code for an electronic ballot: the service
+    decides under R6 and the page shows why. A wrong code is refused where it was typed."""
     session = _session_for(request, session_id)
-    form = CloseForm(request.POST)
+    if refused := _refusal(request, session, require_congress_organiser):
+        return refused
+    form = CloseForm(request.POST, session=session)
     if not form.is_valid():
         return _session_page(request, session, status=400, close_form=form)
     try:
-        congress_session_close(user=request.user, session=session)
+        congress_session_close(user=request.user, session=session, closing_code=form.cleaned_data.get("closing_code"))
     except DomainError as refusal:
+        if refusal.extra.get("field") == "closing_code" and "closing_code" in form.fields:
+            form.add_error("closing_code", str(refusal.message))
+            return _session_page(request, session, status=refusal.status_code, close_form=form)
         return _session_page(
             request, session, status=refusal.status_code, error=domain_error(refusal), error_at="close"
         )
     return redirect("contracts:congress_session", session_id=session.pk)
+
+
+@login_required
+@require_POST
+def congress_cancel(request, session_id: int):
+    """The chair calls off an open session with no result (e.g. its closing code is lost)."""
+    session = _session_for(request, session_id)
+    if refused := _refusal(request, session, require_congress_organiser):
+        return refused
+    form = CancelForm(request.POST)
+    if not form.is_valid():
+        return _session_page(request, session, status=400, cancel_form=form)
+    contract = session.contract
+    try:
+        congress_session_cancel(user=request.user, session=session)
+    except DomainError as refusal:
+        return _session_page(
+            request, session, status=refusal.status_code, error=domain_error(refusal), error_at="close"
+        )
+    messages.success(
+        request,
+        _("The congress session is cancelled, with no result. The draft can be put to a new session."),
+    )
+    return redirect("contracts:contract", pk=contract.pk)
 
 
 urlpatterns = [
@@ -409,4 +527,5 @@ urlpatterns = [
     path("congress/<int:session_id>/vote/", congress_vote, name="congress_vote"),
     path("congress/<int:session_id>/tally/", congress_tally, name="congress_tally"),
     path("congress/<int:session_id>/close/", congress_close, name="congress_close"),
+    path("congress/<int:session_id>/cancel/", congress_cancel, name="congress_cancel"),
 ]

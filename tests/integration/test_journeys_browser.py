@@ -314,8 +314,20 @@ def open_a_congress_session(browser, contract, *, delegates_total: int, mode: st
     return browser.find_element(By.CSS_SELECTOR, "main form.stacked")
 
 
-def close_the_vote(browser) -> None:
+def read_the_closing_code(browser) -> str:
+    """The closing code as the page shows it once, after the opening: its groups of four signs."""
+    wait_until(
+        browser, ec.presence_of_element_located((By.CSS_SELECTOR, ".closing-code span")), "no closing code shown"
+    )
+    groups = [span.text for span in browser.find_elements(By.CSS_SELECTOR, ".closing-code span")]
+    assert len(groups) == 8 and all(re.fullmatch(r"[0-9A-Z]{4}", group) for group in groups), groups
+    return "-".join(groups)
+
+
+def close_the_vote(browser, closing_code: str | None = None) -> None:
     close = browser.find_element(By.ID, "close")
+    if closing_code is not None:
+        close.find_element(By.NAME, "closing_code").send_keys(closing_code)
     close.find_element(By.NAME, "confirm").click()
     close.find_element(By.CSS_SELECTOR, "[type=submit]").click()
     wait_for_new(browser, close, "#result")
@@ -345,10 +357,17 @@ def test_delegates_vote_on_their_phones_while_the_chair_watches_the_count_then_c
     form = open_a_congress_session(browser, contract, delegates_total=4, mode=CongressMode.BALLOT)
     screenshot(browser, "1-chair-opens")
     form.find_element(By.CSS_SELECTOR, "[type=submit]").click()
-    wait_until(browser, lambda b: re.fullmatch(r"/congress/\d+/", path_of(b)), "the session did not open")
+    # The answer to the opening shows the closing code, once; the chair keeps it and goes on.
+    closing_code = read_the_closing_code(browser)
     session = CongressSession.objects.get(contract=contract)
     session_path = url("contracts:congress_session", session.pk)
-    assert path_of(browser) == session_path
+    assert (
+        browser.find_element(By.CSS_SELECTOR, "#closing-code .actions a.primary").get_attribute("pathname")
+        == session_path
+    )
+    screenshot(browser, "1b-closing-code")
+    browser.find_element(By.CSS_SELECTOR, "#closing-code .actions a.primary").click()
+    wait_for_path(browser, session_path)
     wait_for_count(browser, 0)
     assert not browser.find_elements(By.ID, "ballot"), "the chair is no delegate: no ballot"
 
@@ -381,10 +400,14 @@ def test_delegates_vote_on_their_phones_while_the_chair_watches_the_count_then_c
     screenshot(browser, "5-chair-count")
 
     # The chair closes the vote: 3 of 4 attended (two thirds), 3 of 4 voted for (more than half).
-    close_the_vote(browser)
+    browser.find_element(By.NAME, "closing_code").send_keys(closing_code)
+    screenshot(browser, "5b-chair-close-form")
+    browser.find_element(By.NAME, "closing_code").clear()
+    close_the_vote(browser, closing_code)
     assert_result(browser, session, passed=True)
-    box = BallotBox.objects.get(session=session)
-    assert (box.yes, box.no, box.abstain) == (3, 0, 0)
+    session.refresh_from_db()
+    assert (session.yes, session.no, session.abstain) == (3, 0, 0)
+    assert not BallotBox.objects.filter(session=session).exists(), "the ballot box is deleted at close"
     screenshot(browser, "6-chair-result")
 
 

@@ -17,10 +17,10 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from rest_framework.authtoken.models import Token
 
 from bargaining.models import Representative, Side
 from bargaining.services import negotiations, proposals, representatives, sessions
+from config.auth.tokens import token_issue
 from contracts.articles import chinese_numeral
 from contracts.compliance.services import imports as payroll
 from contracts.compliance.services import runs as compliance
@@ -121,16 +121,21 @@ class Command(BaseCommand):
             "--url", default=os.environ.get("DEMO_URL", "http://127.0.0.1:8000/"), help="where the site is served"
         )
         parser.add_argument("--logins-only", action="store_true", help="load nothing, only print the demo logins")
-        parser.add_argument("--tokens", action="store_true", help="also print each login's API token")
+        parser.add_argument("--tokens", action="store_true", help="also issue and print a new API token per login")
+
+    closing_code: str | None = None  # of the secret ballot opened by this run, to print once
 
     def handle(self, *args, password: str, url: str, logins_only: bool, tokens: bool, verbosity: int, **options):
         if not logins_only:
             with transaction.atomic():
                 loaded = self._load(password)
             if verbosity:
-                self.stdout.write(
-                    self.style.SUCCESS(_("Demo data loaded.")) if loaded else _("Demo data already loaded.")
-                )
+                done = self.style.SUCCESS(_("Demo data loaded.")) if loaded else _("Demo data already loaded.")
+                if self.closing_code:  # the ballot box opens only with it, stored nowhere: printed this once
+                    done += " " + _(
+                        "Closing code of the demo's secret ballot, needed to close it and shown only now: %(code)s"
+                    ) % {"code": self.closing_code}
+                self.stdout.write(done)
         if verbosity or logins_only:
             self._print_logins(password=password, url=url, tokens=tokens)
 
@@ -166,10 +171,21 @@ class Command(BaseCommand):
         rows = self._logins()
         if tokens:
             self.stdout.write("")
-            self.stdout.write(_("API tokens (header Authorization: Token …):"))
-            for user in get_user_model().objects.filter(username__in=sorted({row[0] for row in rows})):
-                token, _created = Token.objects.get_or_create(user=user)
-                self.stdout.write(f"  {user.username:<24} {token.key}")
+            # Only a digest of each token is stored: a token is printed once, a new one each run.
+            issued = [
+                (user.username, *token_issue(user))
+                for user in get_user_model().objects.filter(username__in=sorted({row[0] for row in rows}))
+            ]
+            expiry = issued[0][1].expiry if issued else None
+            self.stdout.write(
+                _(
+                    "New API tokens (header Authorization: Token …), valid until %(expiry)s; each run issues "
+                    "new ones, and each login can revoke its own on the page /accounts/tokens/:"
+                )
+                % {"expiry": timezone.localtime(expiry).strftime("%Y-%m-%d %H:%M") if expiry else "—"}
+            )
+            for username, _instance, token in issued:
+                self.stdout.write(f"  {username:<24} {token}")
         site = url.rstrip("/") + "/"
         header = tuple(both_languages(label) for label in HEADER)
         widths = [max(display_width(row[i]) for row in (header, *rows)) for i in range(3)]
@@ -439,13 +455,14 @@ class Command(BaseCommand):
             clauses=in_printed_order(clauses),
         )
         lifecycle.contract_submit_to_congress(user=union, contract=contract)
-        congress.congress_session_open(
+        session = congress.congress_session_open(
             user=union,
             contract=contract,
             delegates_total=CONGRESS_DELEGATES_TOTAL,
             held_on=timezone.localdate(),
             mode=CongressMode.BALLOT,
         )
+        self.closing_code = session.closing_code
 
     def _effective_contract(self, enterprise, *, union, employer) -> Contract:
         """A general contract taken through the congress, signing, filing and review: in effect."""

@@ -17,6 +17,7 @@ from contracts.enterprises.models import Role
 from contracts.models import BallotBox, BallotReceipt, CongressMode, CongressSession, ContractStatus
 from contracts.pages.congress import BALLOT
 from contracts.rules.decisions import article
+from contracts.services.ballot_box import tally_open
 from contracts.services.congress import ballot_cast, congress_session_close, congress_tally_record
 from tests.factories import EnterpriseFactory, contract_in_effect
 
@@ -69,8 +70,24 @@ def vote_through_the_page(page, session, choice, **headers):
     return page.post(url("congress_vote", session), {"choice": FIELD_VALUE[choice], "confirm": "1"}, **headers)
 
 
-def close_through_the_page(page, session):
-    return page.post(url("congress_close", session), {"confirm": "on"})
+def close_through_the_page(page, session, closing_code=None):
+    """The close form as the chair sends it: the confirmation, and an electronic ballot's closing code
+    (the one shown when it opened, unless told)."""
+    code = closing_code if closing_code is not None else session.closing_code
+    return page.post(url("congress_close", session), {"confirm": "on", **({"closing_code": code} if code else {})})
+
+
+def sealed_counts(session):
+    """What the ballot box holds, opened with the session's closing code, without closing it."""
+    box = BallotBox.objects.get(session=session)
+    counts = tally_open(
+        closing_code=session.closing_code,
+        session_id=session.pk,
+        public_n=bytes(box.public_key),
+        sealed_key=bytes(box.sealed_key),
+        tally=bytes(box.tally),
+    )
+    return counts["yes"], counts["no"], counts["abstain"]
 
 
 def visible_text(content: bytes) -> str:
@@ -120,8 +137,7 @@ def test_delegates_vote_through_the_pages_each_once(ballot_session, make_delegat
         receipt = page.get(cast["Location"])
         assert "Your vote was counted." in visible_text(receipt.content)
 
-    box = BallotBox.objects.get(session=session)
-    assert (box.yes, box.no, box.abstain) == (1, 1, 1)
+    assert sealed_counts(session) == (1, 1, 1)
     assert BallotReceipt.objects.filter(session=session).count() == 3
 
 
@@ -149,9 +165,14 @@ def test_the_ballot_asks_to_confirm_the_choice_in_the_page_before_anything_is_se
         assert '<button type="submit" name="confirm" value="1" class="primary">' in form
         assert '<label for="pick-none" class="button">Change</label>' in form
     assert "You chose:" in visible_text(content.encode())
-    # and the page's CSS shows a choice's confirmation only once it is picked
-    assert all(f"#pick-{key}:checked ~ .confirm-{key} {{ display: block; }}" in content for key in BALLOT)
-    assert ".ballot .confirm { display: none; }" in content
+    # and the page's stylesheet (no inline style: the Content-Security-Policy) shows a choice's
+    # confirmation only once it is picked
+    assert "/static/pages/congress.css" in content and "<style" not in content
+    css = (settings.BASE_DIR / "static" / "pages" / "congress.css").read_text()
+    shown = re.search(r"([^{}]*)\{ display: block; \}", css.split(".ballot .confirm { display: none; }", 1)[1])
+    assert {selector.strip() for selector in shown.group(1).split(",")} == {
+        f"#pick-{key}:checked ~ .confirm-{key}" for key in BALLOT
+    }
 
 
 def test_every_choice_is_sent_in_a_field_value_of_the_same_length():
@@ -168,7 +189,7 @@ def test_a_choice_sent_without_its_confirmation_counts_nothing(ballot_session, m
     assert response.status_code == 400
     assert "Choose For, Against or Abstain, then confirm your vote." in visible_text(response.content)
     assert BallotReceipt.objects.filter(session=session).count() == 0
-    assert BallotBox.objects.get(session=session).no == 0
+    assert sealed_counts(session) == (0, 0, 0)
     assert 'name="choice" value="2"' in response.content.decode()  # the ballot is offered again
 
 
@@ -184,8 +205,7 @@ def test_a_second_vote_is_refused_with_the_reason(ballot_session, make_delegates
     # then it is refused with the service's reason, and nothing more is counted
     assert again.status_code == 409
     assert "You have already voted in this session." in visible_text(again.content)
-    box = BallotBox.objects.get(session=session)
-    assert (box.yes, box.no, box.abstain) == (1, 0, 0)
+    assert sealed_counts(session) == (1, 0, 0)
     # and the ballot is not offered again
     assert 'name="choice"' not in page.get(url("congress_session", session)).content.decode()
 
@@ -205,7 +225,7 @@ def test_with_htmx_the_receipt_replaces_the_ballot_and_shows_no_choice(
     assert choice_traces(cast.content) == []
     assert "no-store" in cast["Cache-Control"]
     assert json.loads(cast["HX-Trigger"]) == {"ballot-cast": {}}  # the count on the page refreshes
-    assert BallotBox.objects.get(session=session).abstain == 1
+    assert sealed_counts(session) == (0, 0, 1)
 
 
 def test_with_htmx_a_refusal_is_swapped_in_with_its_reason(ballot_session, make_delegates, page_for, enterprise):
@@ -320,8 +340,9 @@ def test_the_chair_sees_ballots_cast_of_all_with_the_attendance_line_polled_ever
     assert "2 of 4 delegates have voted" in visible_text(page.content)
     assert f'hx-get="{url("congress_count", session)}"' in content
     assert 'hx-trigger="every 3s, ballot-cast from:body"' in content
-    assert 'class="count-line"' in content and 'class="filled" style="width: 50.00%"' in content
-    assert 'class="quorum" style="left: 75.00%"' in content
+    assert 'class="count-line"' in content and '<rect class="filled" x="0" y="0" width="50.00%"' in content
+    assert '<rect class="quorum" x="75.00%"' in content
+    assert "style=" not in content
     assert "Attendance line (2/3 of all delegates): 3 delegates." in visible_text(page.content)
     assert "1 more needed." in visible_text(page.content)
     assert url("congress_close", session) in content
@@ -349,7 +370,7 @@ def test_once_closed_the_polled_count_reloads_the_page_to_show_the_result(
     ballot_session, make_delegates, union_user, page_for, enterprise
 ):
     session = ballot_session(delegates_total=3)
-    congress_session_close(user=union_user, session=session)
+    congress_session_close(user=union_user, session=session, closing_code=session.closing_code)
 
     count = page_for(union_user).get(url("congress_count", session), **HTMX)
 
@@ -484,13 +505,103 @@ def test_the_chair_opens_a_session_through_the_page(contract_in_congress, union_
     assert form.status_code == 200
     text = visible_text(form.content)
     assert "secret electronic ballot" in text and "paper ballot, counted by hand" in text
-    assert opened.status_code == 302
+    # the answer is the page of the closing code, shown this once and never cached
+    assert opened.status_code == 200
     session = CongressSession.objects.get(contract=contract_in_congress)
-    assert opened["Location"] == url("congress_session", session)
     assert (session.delegates_total, session.held_on, session.mode) == (31, dt.date(2026, 6, 15), "ballot")
+    assert "no-store" in opened["Cache-Control"]
+    assert url("congress_session", session) in opened.content.decode()
+    session.closing_code = closing_code_in(opened)
+    assert sealed_counts(session) == (0, 0, 0)  # it opens this session's ballot box
+    assert session.closing_code.replace("-", "") not in page.get(url("congress_session", session)).content.decode()
     assert again.status_code == 409
     assert "This contract already has an open congress session." in visible_text(again.content)
     assert CongressSession.objects.filter(contract=contract_in_congress).count() == 1
+
+
+def closing_code_in(response) -> str:
+    groups = re.search(r'<p class="closing-code"[^>]*>(.*?)</p>', response.content.decode(), flags=re.S).group(1)
+    return "-".join(re.findall(r"<span>([0-9A-Z]{4})</span>", groups))
+
+
+def test_the_closing_code_page_reads_on_a_phone_and_prints_without_inline_script(
+    contract_in_congress, union_user, page_for
+):
+    open_url = reverse("contracts:congress_open", kwargs={"pk": contract_in_congress.pk})
+
+    opened = page_for(union_user).post(open_url, {"delegates_total": 5, "held_on": "2026-06-15", "mode": "ballot"})
+
+    content = opened.content.decode()
+    assert len(closing_code_in(opened).split("-")) == 8  # 8 groups of 4, each kept on one line
+    assert "Write it down or print it now" in visible_text(opened.content)
+    assert '<button type="button" class="button" data-print hidden>' in content  # shown by pages/congress.js
+    assert "/static/pages/congress.js" in content and "/static/pages/congress.css" in content
+    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>|<style\b|\sstyle=|\son[a-z]+=", content)
+
+
+def test_a_paper_session_opened_through_the_page_has_no_code(contract_in_congress, union_user, page_for):
+    open_url = reverse("contracts:congress_open", kwargs={"pk": contract_in_congress.pk})
+
+    opened = page_for(union_user).post(open_url, {"delegates_total": 5, "held_on": "2026-06-15", "mode": "tally"})
+
+    session = CongressSession.objects.get(contract=contract_in_congress)
+    assert opened.status_code == 302 and opened["Location"] == url("congress_session", session)
+    assert 'name="closing_code"' not in page_for(union_user).get(opened["Location"]).content.decode()
+
+
+def test_the_close_form_asks_for_the_code_and_refuses_a_wrong_one_where_it_was_typed(
+    ballot_session, make_delegates, union_user, page_for, enterprise
+):
+    session = ballot_session(delegates_total=3)
+    for delegate in make_delegates(enterprise, 2):
+        ballot_cast(user=delegate, session=session, choice="yes")
+    page = page_for(union_user)
+
+    form = page.get(url("congress_session", session)).content.decode()
+    missing = page.post(url("congress_close", session), {"confirm": "on"})
+    malformed = close_through_the_page(page, session, closing_code="1234")
+    wrong = close_through_the_page(page, session, closing_code="ABCD-" * 7 + "ABCD")
+
+    assert 'name="closing_code"' in form
+    assert missing.status_code == 400
+    assert "Enter the closing code shown when the session was opened." in visible_text(missing.content)
+    assert malformed.status_code == 400
+    assert "The closing code has 32 letters and digits" in visible_text(malformed.content)
+    assert wrong.status_code == 400
+    assert "This closing code does not open this session's ballot box." in visible_text(wrong.content)
+    # what was typed stays in the field (two lines, the whole code in view), to be corrected
+    assert re.search(r'<textarea[^>]*name="closing_code"[^>]*>\s*ABCD-ABCD', wrong.content.decode())
+    assert CongressSession.objects.get(pk=session.pk).closed_at is None
+    assert sealed_counts(session) == (2, 0, 0)
+
+    closed = close_through_the_page(page, session)
+
+    assert closed.status_code == 302
+    assert "Votes for 2" in visible_text(page.get(url("congress_session", session)).content)
+
+
+def test_a_session_whose_code_is_lost_is_cancelled_through_the_page(
+    ballot_session, make_delegates, union_user, page_for, enterprise, contract_in_congress
+):
+    session = ballot_session(delegates_total=3)
+    (delegate,) = make_delegates(enterprise, 1)
+    ballot_cast(user=delegate, session=session, choice="no")
+    page = page_for(union_user)
+
+    unconfirmed = page.post(url("congress_cancel", session), {})
+    by_delegate = page_for(delegate).post(url("congress_cancel", session), {"confirm": "on"})
+    cancelled = page.post(url("congress_cancel", session), {"confirm": "on"})
+
+    assert unconfirmed.status_code == 400
+    assert "Tick the box to confirm that the session is to be cancelled." in visible_text(unconfirmed.content)
+    assert by_delegate.status_code == 403
+    assert cancelled.status_code == 302
+    assert cancelled["Location"] == reverse("contracts:contract", kwargs={"pk": contract_in_congress.pk})
+    assert not CongressSession.objects.filter(pk=session.pk).exists()
+    contract_in_congress.refresh_from_db()
+    assert contract_in_congress.status == ContractStatus.IN_CONGRESS
+    reopen = page.get(reverse("contracts:congress_open", kwargs={"pk": contract_in_congress.pk}))
+    assert 'name="delegates_total"' in reopen.content.decode()
 
 
 def test_a_contract_not_before_the_congress_cannot_be_put_to_the_vote(enterprise, union_user, page_for):
@@ -694,3 +805,85 @@ def test_the_chinese_pages_word_the_modes_and_results_in_chinese(every_page):
     assert f"R6 · {r6_article('zh-hans')}" in result
     assert r6_article("en") not in result
     assert "超过全体职工代表的半数" in result
+
+
+def test_error_reports_never_show_a_choice_or_a_closing_code(ballot_session, make_delegates, union_user, page_for):
+    # Django's error reports (the DEBUG page, the e-mails to ADMINS) hide the parameters a view marks
+    session = ballot_session()
+    (delegate,) = make_delegates(session.contract.enterprise, 1)
+
+    voted = vote_through_the_page(page_for(delegate), session, "no")
+    closed = close_through_the_page(page_for(union_user), session)
+
+    assert voted.wsgi_request.sensitive_post_parameters == ("choice",)
+    assert closed.wsgi_request.sensitive_post_parameters == ("closing_code",)
+
+
+# --- who may, asked before the form is read ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "form"),
+    [
+        ("congress_tally", {"present": "many", "yes": "-1"}),
+        ("congress_tally", {}),
+        ("congress_close", {}),
+        ("congress_close", {"closing_code": "X" * 100}),
+        ("congress_cancel", {}),
+    ],
+)
+def test_a_delegate_is_refused_the_chairs_forms_with_403_even_when_the_form_is_invalid(
+    ballot_session, make_delegates, enterprise, page_for, name, form
+):
+    session = ballot_session()
+    (delegate,) = make_delegates(enterprise, 1)
+
+    response = page_for(delegate).post(url(name, session), form)
+
+    assert response.status_code == 403
+    assert "may run its workers' congress" in visible_text(response.content)
+    assert CongressSession.objects.get(pk=session.pk).closed_at is None
+
+
+@pytest.mark.parametrize("form", [{}, {"choice": "7"}, {"choice": FIELD_VALUE["yes"], "confirm": "1"}])
+def test_a_chair_who_is_no_delegate_is_refused_a_ballot_with_403_whatever_was_sent(
+    ballot_session, union_user, page_for, form
+):
+    session = ballot_session()
+
+    response = page_for(union_user).post(url("congress_vote", session), form)
+
+    assert response.status_code == 403
+    assert "Only a delegate to this enterprise's workers' congress may vote." in visible_text(response.content)
+    assert not BallotReceipt.objects.filter(session=session).exists()
+
+
+def test_a_delegate_posting_an_invalid_open_form_is_refused_with_403(
+    make_delegates, enterprise, page_for, make_contract_in_congress
+):
+    (delegate,) = make_delegates(enterprise, 1)
+    contract = make_contract_in_congress(enterprise)
+
+    response = page_for(delegate).post(
+        reverse("contracts:congress_open", kwargs={"pk": contract.pk}), {"delegates_total": "-3"}
+    )
+
+    assert response.status_code == 403
+    assert 'name="delegates_total"' not in response.content.decode()
+    assert not CongressSession.objects.filter(contract=contract).exists()
+
+
+def test_the_live_count_is_for_whoever_sees_an_electronic_ballot_and_a_paper_tally_has_none(
+    ballot_session, open_session, union_user, make_delegates, enterprise, page_for, make_contract_in_congress
+):
+    session = ballot_session()
+    paper = open_session(make_contract_in_congress(enterprise), mode=CongressMode.TALLY)
+    (delegate,) = make_delegates(enterprise, 1)
+    ballot_cast(user=delegate, session=session, choice="yes")
+
+    for user in (union_user, delegate):
+        count = page_for(user).get(url("congress_count", session), **HTMX)
+        assert count.status_code == 200
+        assert 'aria-valuenow="1"' in count.content.decode()
+        assert page_for(user).get(url("congress_count", paper)).status_code == 404
+    assert page_for(union_user).post(url("congress_count", session)).status_code == 405
