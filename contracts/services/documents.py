@@ -203,9 +203,10 @@ def document_render(*, document_id: int) -> Document | None:
             pdf_error = f"PDF: {error}"
 
     with transaction.atomic():
-        document = Document.objects.select_for_update().filter(pk=document_id).first()
-        if document is None or document.status == DocumentStatus.READY:
-            return document  # deleted meanwhile, or another run stored it first: keep that one
+        stored = Document.objects.select_for_update().filter(pk=document_id).first()
+        if stored is None or stored.status == DocumentStatus.READY:
+            return stored  # deleted meanwhile, or another run stored it first: keep that one
+        document = stored
         stem = _file_stem(document)
         document.file.save(f"{stem}.docx", ContentFile(docx), save=False)
         if pdf_bytes is not None:
