@@ -1,0 +1,167 @@
+"""Work that must not be lost, with real workers killed by SIGKILL in the middle of it (as a crash
+or the OOM killer would: no warm shutdown, no acknowledgement, no clean-up): a payroll import and
+its compliance checks, and a document being rendered. The lease the dead worker held runs out,
+the sweep (or asking again) queues the work once more, and a new worker does it: every task done
+once, no breach, finding, alert or e-mail lost or doubled."""
+
+import os
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from contracts.compliance.models import Breach, ComplianceRun, Finding, ImportStatus, PayrollImport, RunStatus
+from contracts.compliance.services.sweep import compliance_work_requeue
+from contracts.documents import pdf
+from contracts.enterprises.models import Role
+from contracts.models import Document, DocumentStatus
+from contracts.services.documents import document_request
+from notifications.models import Alert, Delivery, DeliveryStatus
+from tests.factories import MIN_WAGE, contract_in_effect, payroll_upload
+from tests.integration.test_notification_outbox import SETTLE
+from tests.smtp import WAIT, SMTPServer
+
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+
+EMPLOYEES = 25_000  # × 12 months: 300,000 rows, a few seconds of work to be killed in
+SHORT = 10  # employees paid 2,900 CNY every month, under the contract's 3,000
+LEASE = "3"  # seconds a worker's claim lasts here, so a dead worker's runs out within the test
+
+
+@pytest.fixture
+def smtp_server():
+    server = SMTPServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def workers(restartable_worker, smtp_server):
+    return restartable_worker(EMAIL_URL=smtp_server.url, WORK_LEASE_SECONDS=LEASE, NOTIFICATIONS_LEASE_SECONDS=LEASE)
+
+
+@pytest.fixture
+def remove_stored_files():
+    """The workers share the media folder of this process: remove what the test stored there."""
+    yield
+    for payroll in PayrollImport.objects.all():
+        for stored in (payroll.file, payroll.columnar):
+            if stored:
+                stored.delete(save=False)
+    for document in Document.objects.all():
+        for stored in (document.file, document.pdf):
+            if stored:
+                stored.delete(save=False)
+
+
+def wait_until(condition, *, worker, what: str, timeout: float = WAIT, every: float = 0.2, then=None):
+    """Poll ``condition`` until it holds (calling ``then`` between polls: the sweep, say)."""
+    deadline = time.monotonic() + timeout
+    while not (result := condition()):
+        if worker.current is not None and worker.current.process.poll() is None:
+            worker.assert_running()
+        if time.monotonic() > deadline:
+            pytest.fail(f"{what} within {timeout:.0f} s; the workers' logs:\n{worker.log()}")
+        if then is not None:
+            then()
+        time.sleep(every)
+    return result
+
+
+def big_payroll() -> bytes:
+    lines = ["employee_id,period,base_wage"]
+    for month in range(1, 13):
+        period = f"2025-{month:02d}"
+        lines += [f"E{n:06d},{period},{2900 if n < SHORT else 3500}" for n in range(EMPLOYEES)]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def test_a_worker_killed_in_the_middle_of_an_import_and_its_checks_loses_and_doubles_nothing(
+    workers, smtp_server, enterprise, union_user, make_member, remove_stored_files, settings
+):
+    # given a contract in effect for 2025 with a 3,000 CNY minimum, and a union leader to hear of breaches
+    contract = contract_in_effect(enterprise, union_user, terms=[MIN_WAGE])
+    leader = make_member(enterprise, Role.UNION_LEADER)
+    settings.WORK_REQUEUE_AFTER_SECONDS = 2  # this process runs the sweep, as beat would
+    workers.start()
+
+    # when the worker is killed while it reads and checks a 300,000-row payroll
+    payroll = payroll_upload(union_user, enterprise, big_payroll())
+    wait_until(
+        lambda: PayrollImport.objects.filter(pk=payroll.pk, status=ImportStatus.PROCESSING).exists(),
+        worker=workers,
+        what="the worker did not start the import",
+        every=0.02,
+    )
+    workers.kill()
+    killed = PayrollImport.objects.get(pk=payroll.pk)
+    assert killed.status == ImportStatus.PROCESSING and killed.lease_until is not None
+
+    # then a new worker, given the work again by the sweep once the dead one's lease ran out, does it
+    workers.start()
+    wait_until(
+        lambda: ComplianceRun.objects.filter(payroll_import=payroll, status=RunStatus.DONE).exists(),
+        worker=workers,
+        what="the import and its checks were not done again",
+        timeout=3 * WAIT,
+        every=1.0,
+        then=compliance_work_requeue,
+    )
+    # with one breach a month, ten employees each, and their alerts and e-mails once each
+    breaches = list(Breach.objects.filter(contract=contract).order_by("period"))
+    assert [(b.period, b.affected_count, b.total_shortfall) for b in breaches] == [
+        (f"2025-{m:02d}", SHORT, SHORT * 10_000) for m in range(1, 13)
+    ]
+    assert Finding.objects.filter(run__payroll_import=payroll).count() == 12 * SHORT
+    assert ComplianceRun.objects.filter(payroll_import=payroll).count() == 1
+    alerts = Alert.objects.filter(recipient=leader)
+    assert sorted(alerts.values_list("link", flat=True)) == sorted(f"/breaches/{b.pk}/" for b in breaches)
+    wait_until(
+        lambda: Delivery.objects.filter(status=DeliveryStatus.SENT).count() == len(breaches),
+        worker=workers,
+        what="not every alert's e-mail was sent",
+    )
+    time.sleep(SETTLE)
+    received = Counter(message.message_id for message in smtp_server.received)
+    assert sorted(received.values()) == [1] * len(breaches)
+    assert {message.rcpt_tos[0] for message in smtp_server.received} == {leader.email}
+    assert PayrollImport.objects.get(pk=payroll.pk).status == ImportStatus.ACCEPTED
+
+
+def test_a_worker_killed_while_it_renders_a_document_leaves_it_to_the_next_who_stores_it_once(
+    workers, enterprise, union_user, remove_stored_files, settings
+):
+    if pdf.soffice_path() is None:  # without LibreOffice a render is too quick to be killed in
+        if os.environ.get("CONCORD_REQUIRE_PDF") == "1":
+            pytest.fail("CONCORD_REQUIRE_PDF=1 but LibreOffice (soffice) is not installed")
+        pytest.skip("LibreOffice is not installed")
+    settings.WORK_REQUEUE_AFTER_SECONDS = 2
+    contract = contract_in_effect(enterprise, union_user, terms=[MIN_WAGE])
+    workers.start()
+
+    # when the worker is killed once it holds the document (rendering the .docx or its PDF)
+    document = document_request(user=union_user, contract=contract, kind="contract")
+    wait_until(
+        lambda: Document.objects.filter(pk=document.pk, lease_until__isnull=False).exists(),
+        worker=workers,
+        what="the worker did not take the document",
+        every=0.02,
+    )
+    workers.kill()
+    assert Document.objects.get(pk=document.pk).status == DocumentStatus.PENDING
+
+    # then, once the dead worker's lease ran out, asking again hands it to a new worker, which stores it once
+    workers.start()
+    time.sleep(float(LEASE) + 0.5)
+    again = document_request(user=union_user, contract=contract, kind="contract")
+    assert again.pk == document.pk
+    ready = wait_until(
+        lambda: Document.objects.filter(pk=document.pk, status=DocumentStatus.READY).first(),
+        worker=workers,
+        what="the document was not rendered again",
+    )
+    assert ready.checksum and ready.file and ready.lease_until is None
+    assert Document.objects.filter(contract=contract).count() == 1
+    folder = Path(ready.file.path).parent
+    assert sorted(path.suffix for path in folder.iterdir() if path.is_file()) == [".docx", ".pdf"]
