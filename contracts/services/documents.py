@@ -147,7 +147,8 @@ def document_request(
     elif not created and document.status == DocumentStatus.PENDING and DOCUMENTS.requeue_if_lost(document.pk):
         created = True  # stuck (its message lost, or its worker dead): asking again queues it again
     if created:
-        enqueue_on_commit("contracts.render_document", document.pk)
+        # The row is what counts: a broker that refuses the message is logged, and the sweep queues it.
+        enqueue_on_commit("contracts.render_document", document.pk, robust=True)
     return document
 
 

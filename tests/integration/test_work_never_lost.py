@@ -5,6 +5,9 @@ the sweep (or asking again) queues the work once more, and a new worker does it:
 once, no breach, finding, alert or e-mail lost or doubled."""
 
 import os
+import shutil
+import socket
+import subprocess
 import time
 from collections import Counter
 from pathlib import Path
@@ -18,9 +21,9 @@ from contracts.enterprises.models import Role
 from contracts.models import Document, DocumentStatus
 from contracts.services.documents import document_request
 from notifications.models import Alert, Delivery, DeliveryStatus
-from tests.factories import MIN_WAGE, contract_in_effect, payroll_upload
+from tests.factories import MIN_WAGE, contract_in_effect, payroll_csv, payroll_upload
 from tests.integration.test_notification_outbox import SETTLE
-from tests.smtp import WAIT, SMTPServer
+from tests.smtp import WAIT, SMTPServer, free_port
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -165,3 +168,109 @@ def test_a_worker_killed_while_it_renders_a_document_leaves_it_to_the_next_who_s
     assert Document.objects.filter(contract=contract).count() == 1
     folder = Path(ready.file.path).parent
     assert sorted(path.suffix for path in folder.iterdir() if path.is_file()) == [".docx", ".pdf"]
+
+
+@pytest.fixture
+def own_redis(tmp_path, restartable_worker):
+    """A Redis server of this test's own, without persistence (what it holds when stopped is lost),
+    that the test stops and starts again on the same port; this process sends its tasks there
+    (set after ``restartable_worker`` has pointed them at its own broker)."""
+    from urllib.parse import urlsplit
+
+    from kombu import pools
+
+    from config.celery import app as celery_app
+    from tests.integration.conftest import _reset_producer_pools
+
+    binary = shutil.which("redis-server")
+    if binary is None or not urlsplit(celery_app.conf.broker_url).scheme.startswith("redis"):
+        if os.environ.get("CONCORD_REQUIRE_BROWSER") == "1":  # CI's server stage
+            pytest.fail("the Redis outage test needs redis-server and the Redis broker")
+        pytest.skip("needs redis-server and CELERY_BROKER_URL on Redis (CI's server stage)")
+    port = free_port()
+    url = f"redis://127.0.0.1:{port}/0"
+
+    class Server:
+        process: subprocess.Popen | None = None
+
+        def start(self) -> None:
+            self.process = subprocess.Popen(
+                [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+                cwd=tmp_path,
+                stdout=subprocess.DEVNULL,
+            )
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                    return
+                except OSError:
+                    if time.monotonic() > deadline:
+                        pytest.fail("the test's Redis did not start")
+                    time.sleep(0.1)
+
+        def stop(self) -> None:
+            assert self.process is not None
+            self.process.kill()  # as a crash: whatever it held is gone
+            self.process.wait(timeout=30)
+
+    def write_to(target: str | None) -> None:
+        celery_app.conf["CELERY_BROKER_WRITE_URL"] = target
+        celery_app.conf["broker_write_url"] = target
+        _reset_producer_pools()
+        pools.reset()
+
+    server = Server()
+    server.start()
+    write_to(url)
+    try:
+        yield server, url
+    finally:
+        write_to(None)
+        if server.process is not None and server.process.poll() is None:
+            server.stop()
+
+
+OUTAGE = 60  # seconds Redis stays down
+
+
+def test_imports_queued_when_redis_went_down_for_a_minute_are_each_done_once(
+    own_redis, restartable_worker, enterprise, union_user, remove_stored_files, settings
+):
+    redis, url = own_redis
+    settings.WORK_REQUEUE_AFTER_SECONDS = 2
+    contract = contract_in_effect(enterprise, union_user, terms=[MIN_WAGE])
+    rows = [(f"E{n}", "2025-03", 2900 if n == 0 else 3500) for n in range(3)]
+
+    # given two imports queued in Redis, no worker up yet, and Redis then lost with them
+    queued = [payroll_upload(union_user, enterprise, payroll_csv(*rows, ("X", f"2025-0{m}", 4000))) for m in (4, 5)]
+    redis.stop()
+
+    # when a third file is uploaded while Redis is down: the upload is kept, pending
+    during = payroll_upload(union_user, enterprise, payroll_csv(*rows))
+    assert PayrollImport.objects.get(pk=during.pk).status == ImportStatus.PENDING
+    time.sleep(OUTAGE)
+
+    # then, Redis back (empty) and a worker started, the sweep queues all three and each is done once
+    redis.start()
+    worker = restartable_worker(CELERY_BROKER_URL=url, WORK_LEASE_SECONDS=LEASE)
+    worker.start()
+    payrolls = [*queued, during]
+    wait_until(
+        lambda: PayrollImport.objects.filter(pk__in=[p.pk for p in payrolls], status=ImportStatus.ACCEPTED).count()
+        == 3,
+        worker=worker,
+        what="the three imports were not all done",
+        timeout=3 * WAIT,
+        every=1.0,
+        then=compliance_work_requeue,
+    )
+    wait_until(
+        lambda: ComplianceRun.objects.filter(payroll_import__in=payrolls, status=RunStatus.DONE).count() == 3,
+        worker=worker,
+        what="the three compliance runs were not all done",
+        then=compliance_work_requeue,
+    )
+    assert ComplianceRun.objects.filter(payroll_import__in=payrolls).count() == 3
+    # E0's March shortfall is one breach, whichever of the three imports found it first
+    assert list(Breach.objects.filter(contract=contract).values_list("period", "affected_count")) == [("2025-03", 1)]

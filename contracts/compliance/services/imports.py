@@ -64,7 +64,8 @@ def payroll_import_upload(*, user, enterprise: Enterprise, upload: UploadedFile)
     )
     payroll.file.save(upload.name, upload, save=False)
     payroll.save()
-    enqueue_on_commit("contracts.import_payroll", payroll.pk)
+    # The row is what counts: a broker that refuses the message is logged, and the sweep queues it.
+    enqueue_on_commit("contracts.import_payroll", payroll.pk, robust=True)
     return payroll
 
 

@@ -83,7 +83,8 @@ def compliance_run_start(*, user, contract: Contract, payroll_import: PayrollImp
             return run
         run.status, run.error, run.queued_at = RunStatus.PENDING, "", timezone.now()
         run.save(update_fields=["status", "error", "queued_at"])
-    enqueue_on_commit("contracts.run_compliance", run.pk)
+    # The row is what counts: a broker that refuses the message is logged, and the sweep queues it.
+    enqueue_on_commit("contracts.run_compliance", run.pk, robust=True)
     return run
 
 
