@@ -248,6 +248,23 @@ def result(process: subprocess.Popen) -> dict:
     return row
 
 
+def gunicorn(env: dict[str, str], bare_body: Path, *, port: int, workers: int, log: Path) -> subprocess.Popen:
+    """bench/load_app.py on 127.0.0.1:``port``, its bare view answering ``bare_body``'s bytes."""
+    with log.open("a") as stderr:  # the child keeps its own copy of the descriptor
+        return subprocess.Popen(
+            [
+                str(Path(sys.executable).with_name("gunicorn")),
+                "bench.load_app:application",
+                f"--workers={workers}",
+                f"--bind=127.0.0.1:{port}",
+                "--log-level=warning",
+            ],
+            cwd=ROOT,
+            env={**env, "BENCH_BARE_BODY": str(bare_body)},
+            stderr=stderr,
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"))
@@ -271,19 +288,8 @@ def main() -> None:
     server = None
     try:
         # The bare view's bytes: what the breaches list answers, fetched from a first server.
-        server = subprocess.Popen(
-            [
-                str(Path(sys.executable).with_name("gunicorn")),
-                "bench.load_app:application",
-                f"--workers={args.gunicorn_workers}",
-                f"--bind=127.0.0.1:{port}",
-                "--log-level=warning",
-            ],
-            cwd=ROOT,
-            env={**env, "BENCH_BARE_BODY": str(body)},
-            stderr=open(folder / "gunicorn.log", "w"),  # noqa: SIM115  (open while gunicorn runs)
-        )
         body.write_bytes(b"{}")
+        server = gunicorn(env, body, port=port, workers=args.gunicorn_workers, log=folder / "gunicorn.log")
         deadline = time.monotonic() + 60
         while True:
             try:
@@ -299,18 +305,7 @@ def main() -> None:
                 time.sleep(0.5)
         server.terminate()
         server.wait(timeout=30)
-        server = subprocess.Popen(
-            [
-                str(Path(sys.executable).with_name("gunicorn")),
-                "bench.load_app:application",
-                f"--workers={args.gunicorn_workers}",
-                f"--bind=127.0.0.1:{port}",
-                "--log-level=warning",
-            ],
-            cwd=ROOT,
-            env={**env, "BENCH_BARE_BODY": str(body)},
-            stderr=open(folder / "gunicorn.log", "a"),  # noqa: SIM115
-        )
+        server = gunicorn(env, body, port=port, workers=args.gunicorn_workers, log=folder / "gunicorn.log")
         time.sleep(3)
         for name in ("breaches", "contract", "page", "proposal", "ballot", "bare"):  # warm every worker
             result(wrk(base, scripts[name], connections=args.gunicorn_workers, seconds=1))

@@ -180,6 +180,24 @@ def celery_worker(django_db_setup, tmp_path_factory) -> Iterator[WorkerProcess]:
             _set_broker_transport_options(previous_options)
 
 
+@pytest.fixture
+def remove_stored_files():
+    """The workers share the media folder of this process: remove the payroll files, columnar
+    copies and documents the test stored there."""
+    from contracts.compliance.models import PayrollImport
+    from contracts.models import Document
+
+    yield
+    for payroll in PayrollImport.objects.all():
+        for stored in (payroll.file, payroll.columnar):
+            if stored:
+                stored.delete(save=False)
+    for document in Document.objects.all():
+        for stored in (document.file, document.pdf):
+            if stored:
+                stored.delete(save=False)
+
+
 # --- Headless Chromium ---------------------------------------------------------------
 
 

@@ -63,20 +63,6 @@ def planted_payroll() -> bytes:
 REJECTED = "工号,月份,基本工资\nA1,2025-03,-3000\nA2,2025-14,3000\nA3,2025-03,\n".encode("gb18030")
 
 
-@pytest.fixture
-def remove_stored_files():
-    """The worker shares the media folder of this process: remove what the test stored there."""
-    yield
-    for payroll in PayrollImport.objects.all():
-        for stored in (payroll.file, payroll.columnar):
-            if stored:
-                stored.delete(save=False)
-    for document in Document.objects.all():
-        for stored in (document.file, document.pdf):
-            if stored:
-                stored.delete(save=False)
-
-
 def upload(browser, tmp_path, enterprise, content: bytes, name: str) -> PayrollImport:
     """Upload ``content`` with the page's form; returns the import it made."""
     path = tmp_path / name

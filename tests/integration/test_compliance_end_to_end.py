@@ -32,16 +32,6 @@ def wait_for(condition, *, worker, what: str):
         time.sleep(0.25)
 
 
-@pytest.fixture
-def remove_stored_payrolls(enterprise):
-    """The worker shares the media folder of this process: remove what the test stored there."""
-    yield
-    for payroll in PayrollImport.objects.all():
-        for stored in (payroll.file, payroll.columnar):
-            if stored:
-                stored.delete(save=False)
-
-
 # The contracts in effect here set a 4000 CNY monthly minimum.
 MIN_WAGE_4000 = {"kind": "min_monthly_wage", "params": {"amount": "4000"}}
 
@@ -55,7 +45,7 @@ def upload(client, enterprise, content: bytes, name: str):
 
 
 def test_an_uploaded_payroll_is_imported_checked_and_its_breaches_alerted_by_the_worker(
-    celery_worker, remove_stored_payrolls, enterprise, union_user, make_member, client_for
+    celery_worker, remove_stored_files, enterprise, union_user, make_member, client_for
 ):
     # given a contract in effect for 2025 with a 4000 CNY minimum, which A1005 (3900 CNY) falls short of
     # every month of the sample, a union leader and a federation officer to hear of it, and an outsider
@@ -125,7 +115,7 @@ def test_an_uploaded_payroll_is_imported_checked_and_its_breaches_alerted_by_the
 
 
 def test_a_rejected_upload_is_reported_by_the_worker_and_checks_nothing(
-    celery_worker, remove_stored_payrolls, enterprise, union_user, make_member, client_for
+    celery_worker, remove_stored_files, enterprise, union_user, make_member, client_for
 ):
     # given a contract in effect and a union leader
     contract_in_effect(enterprise, union_user, title="2025年集体合同", terms=[MIN_WAGE_4000])

@@ -31,16 +31,6 @@ pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 WORKER_WAIT = 120  # seconds at most for the worker to write the document (a PDF takes LibreOffice a while)
 
 
-@pytest.fixture
-def remove_stored_documents():
-    """The worker shares the media folder of this process: remove what it stored there."""
-    yield
-    for document in Document.objects.all():
-        for stored in (document.file, document.pdf):
-            if stored:
-                stored.delete(save=False)
-
-
 def fetch_with_cookies(browser, url: str) -> tuple[int, dict[str, str], bytes]:
     """GET ``url`` from the live server as the browser's login (its session cookie)."""
     cookies = "; ".join(f"{cookie['name']}={cookie['value']}" for cookie in browser.get_cookies())
@@ -50,7 +40,7 @@ def fetch_with_cookies(browser, url: str) -> tuple[int, dict[str, str], bytes]:
 
 
 def test_a_negotiator_asks_for_the_contract_watches_it_being_made_and_downloads_it(
-    browser, live_server, screenshot, restartable_worker, remove_stored_documents
+    browser, live_server, screenshot, restartable_worker, remove_stored_files
 ):
     # given a contract of a Chinese enterprise and its union negotiator, and no worker running yet
     enterprise = EnterpriseFactory(name="东方精密机械有限公司", union_name="东方精密机械有限公司工会")

@@ -15,18 +15,11 @@ from notifications.models import Delivery, DeliveryStatus, Level, Mode, Preferen
 from notifications.services import alert_raise
 from notifications.tasks import send_delivery, send_digests, sweep
 from tests.factories import UserFactory
-from tests.smtp import WAIT, SMTPServer
+from tests.smtp import WAIT
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 SETTLE = 3  # seconds to wait after the last expected message, for any duplicate to show up
-
-
-@pytest.fixture
-def smtp_server():
-    server = SMTPServer().start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

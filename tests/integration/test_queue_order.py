@@ -14,32 +14,14 @@ from contracts.enterprises.models import Role
 from notifications.models import Delivery, DeliveryStatus
 from tests.factories import EnterpriseFactory, MembershipFactory, UserFactory, payroll_csv
 from tests.integration.test_notification_outbox import SETTLE, raise_breach, wait_until
-from tests.smtp import SMTPServer
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 EMAILS = 100
 
 
-@pytest.fixture
-def smtp_server():
-    server = SMTPServer().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def remove_stored_payrolls():
-    """The workers share the media folder of this process: remove what the test stored there."""
-    yield
-    for payroll in PayrollImport.objects.all():
-        for stored in (payroll.file, payroll.columnar):
-            if stored:
-                stored.delete(save=False)
-
-
 def test_an_import_uploaded_while_a_hundred_emails_wait_is_taken_before_them(
-    restartable_worker, smtp_server, remove_stored_payrolls
+    restartable_worker, smtp_server, remove_stored_files
 ):
     env = {"EMAIL_URL": smtp_server.url, "NOTIFICATIONS_SEND_TIMEOUT": "120"}
     every_queue, imports_only = restartable_worker(**env), restartable_worker(**env)

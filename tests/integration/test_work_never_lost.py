@@ -23,7 +23,7 @@ from contracts.services.documents import document_request
 from notifications.models import Alert, Delivery, DeliveryStatus
 from tests.factories import MIN_WAGE, contract_in_effect, payroll_csv, payroll_upload
 from tests.integration.test_notification_outbox import SETTLE
-from tests.smtp import WAIT, SMTPServer, free_port
+from tests.smtp import WAIT, free_port
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -33,29 +33,8 @@ LEASE = "3"  # seconds a worker's claim lasts here, so a dead worker's runs out 
 
 
 @pytest.fixture
-def smtp_server():
-    server = SMTPServer().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
 def workers(restartable_worker, smtp_server):
     return restartable_worker(EMAIL_URL=smtp_server.url, WORK_LEASE_SECONDS=LEASE, NOTIFICATIONS_LEASE_SECONDS=LEASE)
-
-
-@pytest.fixture
-def remove_stored_files():
-    """The workers share the media folder of this process: remove what the test stored there."""
-    yield
-    for payroll in PayrollImport.objects.all():
-        for stored in (payroll.file, payroll.columnar):
-            if stored:
-                stored.delete(save=False)
-    for document in Document.objects.all():
-        for stored in (document.file, document.pdf):
-            if stored:
-                stored.delete(save=False)
 
 
 def wait_until(condition, *, worker, what: str, timeout: float = WAIT, every: float = 0.2, then=None):
@@ -184,8 +163,8 @@ def own_redis(tmp_path, restartable_worker):
 
     binary = shutil.which("redis-server")
     if binary is None or not urlsplit(celery_app.conf.broker_url).scheme.startswith("redis"):
-        if os.environ.get("CONCORD_REQUIRE_BROWSER") == "1":  # CI's server stage
-            pytest.fail("the Redis outage test needs redis-server and the Redis broker")
+        if os.environ.get("CONCORD_REQUIRE_SERVERS") == "1":  # CI's server stage
+            pytest.fail("CONCORD_REQUIRE_SERVERS=1 but redis-server or the Redis broker is missing")
         pytest.skip("needs redis-server and CELERY_BROKER_URL on Redis (CI's server stage)")
     port = free_port()
     url = f"redis://127.0.0.1:{port}/0"
