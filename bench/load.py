@@ -189,8 +189,11 @@ def lua(folder: Path, name: str, *, method="GET", path="/", body=None, auth="", 
 def kinds(fixture: dict, folder: Path) -> dict[str, list[str]]:
     """wrk's script (and its argument) per kind of traffic."""
     auth = f"Token {fixture['token']}"
-    tokens = folder / "ballot-tokens.txt"
-    tokens.write_text("\n".join(fixture["ballot_tokens"]) + "\n")
+    # Each delegate votes once: the warm-up casts its ballots with the last 500 tokens, the run
+    # with the others (wrk starts each script's list from its first token).
+    tokens, warm_tokens = folder / "ballot-tokens.txt", folder / "ballot-warm-tokens.txt"
+    tokens.write_text("\n".join(fixture["ballot_tokens"][:-500]) + "\n")
+    warm_tokens.write_text("\n".join(fixture["ballot_tokens"][-500:]) + "\n")
     proposal = {
         "session": fixture["round"],
         "side": fixture["side"],
@@ -227,6 +230,7 @@ def kinds(fixture: dict, folder: Path) -> dict[str, list[str]]:
             ),
             str(tokens),
         ],
+        "ballot-warm-up": [str(folder / "ballot.lua"), str(warm_tokens)],
         "bare": [str(lua(folder, "bare", path="/bench/bare/"))],
     }
 
@@ -307,7 +311,7 @@ def main() -> None:
         server.wait(timeout=30)
         server = gunicorn(env, body, port=port, workers=args.gunicorn_workers, log=folder / "gunicorn.log")
         time.sleep(3)
-        for name in ("breaches", "contract", "page", "proposal", "ballot", "bare"):  # warm every worker
+        for name in ("breaches", "contract", "page", "proposal", "ballot-warm-up", "bare"):  # warm every worker
             result(wrk(base, scripts[name], connections=args.gunicorn_workers, seconds=1))
 
         mixed_procs = {
