@@ -54,3 +54,23 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             "extra": {},
         }
     return response
+
+
+class ObjectFirstMixin:
+    """For viewsets: the object a request names (and its parent) is looked up before any input is
+    read, so an id the user cannot see gets the same 404 as one that does not exist, and who may
+    act is checked next, so a role that may not gets 403 whatever it sent. ``check_object_first``
+    does both; the object is looked up once per request."""
+
+    def check_object_first(self, request) -> None:
+        raise NotImplementedError
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)  # type: ignore[misc]
+        if not getattr(self, "swagger_fake_view", False):
+            self.check_object_first(request)
+
+    def get_object(self):
+        if not hasattr(self, "_object"):
+            self._object = super().get_object()  # type: ignore[misc]
+        return self._object

@@ -29,6 +29,7 @@ from bargaining.services import sessions as session_services
 from bargaining.services.costing import costing_reader_required, negotiation_costing
 from bargaining.services.permissions import require_negotiator
 from config import limits
+from config.api import ObjectFirstMixin
 from contracts import selectors as contract_selectors
 from contracts.api.history import HistoryEntrySerializer
 from contracts.compliance.selectors import payroll_import_list
@@ -79,7 +80,7 @@ class ConcludeInput(serializers.Serializer):
     contract_term_end = limits.DateField(required=False)
 
 
-class NegotiationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class NegotiationViewSet(ObjectFirstMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Negotiations of the user's enterprises; status moves only through the actions."""
 
     filterset_fields = ["enterprise", "kind", "status"]
@@ -93,20 +94,12 @@ class NegotiationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     def get_serializer_class(self):
         return NegotiationDetailSerializer if self.action != "list" else NegotiationSerializer
 
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
+    def check_object_first(self, request) -> None:
+        # A change by someone who negotiates for neither side is a 403 whatever they sent.
         if self.detail:
-            # The negotiation first, before any input is read: another enterprise's id is the same
-            # 404 as one that does not exist, and a change by someone who negotiates for neither
-            # side is a 403 whatever they sent.
             negotiation = self.get_object()
             if request.method not in SAFE_METHODS:
                 require_negotiator(user=request.user, enterprise=negotiation.enterprise)
-
-    def get_object(self):
-        if not hasattr(self, "_object"):
-            self._object = super().get_object()
-        return self._object
 
     def _done(self, negotiation, code=status.HTTP_200_OK):
         negotiation = self.get_queryset().get(pk=negotiation.pk)
@@ -172,7 +165,7 @@ class NegotiationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         return Response(HistoryEntrySerializer(entries, many=True).data)
 
 
-class NegotiationChildMixin:
+class NegotiationChildMixin(ObjectFirstMixin):
     """Resolves ``negotiation_pk`` from the URL through the user's visible negotiations (404 otherwise)."""
 
     model: type
@@ -190,22 +183,13 @@ class NegotiationChildMixin:
             )
         return self._negotiation
 
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)  # type: ignore[misc]
-        if getattr(self, "swagger_fake_view", False):
-            return
-        # The negotiation and the object first, before any input is read (the same 404 as an
-        # unknown id); a change by someone who negotiates for neither side is a 403.
+    def check_object_first(self, request) -> None:
+        # The negotiation, then the object; a change by someone who negotiates for neither side is a 403.
         negotiation = self.negotiation
         if "pk" in self.kwargs:
             self.get_object()
         if request.method not in SAFE_METHODS:
             require_negotiator(user=request.user, enterprise=negotiation.enterprise)
-
-    def get_object(self):
-        if not hasattr(self, "_object"):
-            self._object = super().get_object()  # type: ignore[misc]
-        return self._object
 
 
 class RepresentativeInput(serializers.Serializer):

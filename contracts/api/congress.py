@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
 from config import limits
+from config.api import ObjectFirstMixin
 from contracts import selectors
 from contracts.enterprises.access import enterprise_list
 from contracts.models import BallotChoice, CongressMode, CongressSession, Contract
@@ -151,7 +152,9 @@ class TallyInput(serializers.Serializer):
 ORGANISERS_ACTIONS = frozenset({"tally", "close", "cancel"})
 
 
-class CongressSessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class CongressSessionViewSet(
+    ObjectFirstMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """Workers' congress sessions of the contracts in the user's enterprises."""
 
     serializer_class = CongressSessionSerializer
@@ -160,22 +163,15 @@ class CongressSessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, v
     def get_queryset(self):
         return congress_services.congress_session_list(user=self.request.user)
 
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        if self.detail and not getattr(self, "swagger_fake_view", False):
-            # The session first, before any input is read: another enterprise's id is the same 404
-            # as one that does not exist; then who may: a ballot from anyone but a delegate, or a
-            # count, close or cancel from anyone but an organiser, is a 403 whatever was sent.
+    def check_object_first(self, request) -> None:
+        # A ballot from anyone but a delegate, or a count, close or cancel from anyone but an
+        # organiser, is a 403 whatever was sent.
+        if self.detail:
             enterprise = self.get_object().contract.enterprise
             if self.action == "ballot_cast":
                 congress_services.require_congress_delegate(user=request.user, enterprise=enterprise)
             elif self.action in ORGANISERS_ACTIONS:
                 congress_services.require_congress_organiser(user=request.user, enterprise=enterprise)
-
-    def get_object(self):
-        if not hasattr(self, "_object"):
-            self._object = super().get_object()
-        return self._object
 
     def _contract_named(self, request) -> Contract | None:
         """The contract the body names, if the user can see it (else None, for the input's check)."""

@@ -12,6 +12,7 @@ from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
 from config import limits
+from config.api import ObjectFirstMixin
 from contracts import selectors
 from contracts.api.history import HistoryEntrySerializer
 from contracts.enterprises.access import enterprise_list, require_contract_writer
@@ -148,7 +149,7 @@ class VersionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ContractViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ContractViewSet(ObjectFirstMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Collective and special contracts; status moves only through the actions."""
 
     filterset_fields = ["enterprise", "kind", "status"]
@@ -162,21 +163,14 @@ class ContractViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def get_serializer_class(self):
         return ContractSerializer if self.action == "list" else ContractDetailSerializer
 
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
+    def check_object_first(self, request) -> None:
+        # A change by a role that does not write contracts (a congress delegate, a federation
+        # officer) is a 403 whatever was sent.
         if self.detail:
-            # The contract first, before any input is read: another enterprise's id is the same
-            # 404 as one that does not exist; a change by a role that does not write contracts
-            # (a congress delegate, a federation officer) is a 403 whatever was sent.
             contract = self.get_object()
             # Signing is the two chiefs' own, whatever their roles: its service says so more precisely.
             if request.method not in SAFE_METHODS and self.action != "sign":
                 require_contract_writer(user=request.user, enterprise=contract.enterprise)
-
-    def get_object(self):
-        if not hasattr(self, "_object"):
-            self._object = super().get_object()
-        return self._object
 
     def _done(self, contract, code=status.HTTP_200_OK):
         return Response(ContractDetailSerializer(self.get_queryset().get(pk=contract.pk)).data, status=code)
@@ -283,7 +277,7 @@ class ContractViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         return Response(HistoryEntrySerializer(selectors.contract_history(contract=self.get_object()), many=True).data)
 
 
-class ClauseViewSet(viewsets.ModelViewSet):
+class ClauseViewSet(ObjectFirstMixin, viewsets.ModelViewSet):
     """The clauses of one contract; they change only while it is a draft."""
 
     serializer_class = ClauseSerializer
@@ -302,20 +296,12 @@ class ClauseViewSet(viewsets.ModelViewSet):
             return Clause.objects.none()
         return self.contract.clauses.all()
 
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        if getattr(self, "swagger_fake_view", False):
-            return
-        contract = self.contract  # and the clause: both before any input is read (404 as for an unknown id)
+    def check_object_first(self, request) -> None:
+        contract = self.contract  # then the clause
         if "pk" in self.kwargs:
             self.get_object()
         if request.method not in SAFE_METHODS:
             require_contract_writer(user=request.user, enterprise=contract.enterprise)
-
-    def get_object(self):
-        if not hasattr(self, "_object"):
-            self._object = super().get_object()
-        return self._object
 
     @extend_schema(request=ClauseInput, responses={201: ClauseSerializer})
     def create(self, request, contract_pk=None):

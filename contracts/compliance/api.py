@@ -11,6 +11,7 @@ from rest_framework.permissions import SAFE_METHODS
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
+from config.api import ObjectFirstMixin
 from config.limits import file_name_shortened
 from config.private_files import private_file_response
 from config.uploads import upload_refusal
@@ -253,7 +254,7 @@ class DisputeInput(serializers.Serializer):
     reason = serializers.CharField()
 
 
-class BreachViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class BreachViewSet(ObjectFirstMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Breaches of the user's enterprises, with their lifecycle actions and findings."""
 
     serializer_class = BreachSerializer
@@ -262,19 +263,12 @@ class BreachViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def get_queryset(self):
         return breach_list(user=self.request.user)
 
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
+    def check_object_first(self, request) -> None:
+        # A change by a role that changes nothing here (a federation officer) is a 403 whatever was sent.
         if self.detail:
-            # The breach first, before any input is read (the same 404 as an unknown id); a change
-            # by a role that changes nothing here (a federation officer) is a 403 whatever was sent.
             breach = self.get_object()
             if request.method not in SAFE_METHODS:
                 require_contract_writer(user=request.user, enterprise=breach.enterprise)
-
-    def get_object(self):
-        if not hasattr(self, "_object"):
-            self._object = super().get_object()
-        return self._object
 
     def _move(self, request, action_name: str, reason: str = ""):
         breach = breach_transition(user=request.user, breach=self.get_object(), action=action_name, reason=reason)
